@@ -21,12 +21,26 @@ enum snap_state {
 
 enum snap_core { SNAP_CORE_CM7 = 0, SNAP_CORE_CM4 = 1 };
 
+/* Words of stack memory captured at MSP and at PSP: enough for an FP-extended
+ * exception frame (0x68 bytes = 26 words) plus the xPSR[9] alignment word
+ * (PM0253 2.3.7, DDI0403 B1.5.7), with room to spare. */
+#define SNAP_STACK_WORDS 32
+
+struct snap_stack {
+	uint32_t addr;  /* address of w[0] (the stack pointer's value at capture) */
+	uint8_t state;  /* enum snap_state of the whole window */
+	uint8_t words;  /* words captured (may be fewer near the end of RAM) */
+	uint32_t w[SNAP_STACK_WORDS];
+};
+
 struct snapshot {
 	uint32_t val[REG_COUNT];
 	uint8_t state[REG_COUNT]; /* enum snap_state */
 	uint8_t core;             /* enum snap_core */
 	uint8_t halted;           /* the core was halted when this was captured */
 	double t_ms;              /* capture time in ms since the run started (0 if unknown) */
+	struct snap_stack msp_stack; /* memory at MSP (exception frames in handler mode / MSP threads) */
+	struct snap_stack psp_stack; /* memory at PSP */
 };
 
 struct snap_change {
