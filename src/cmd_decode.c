@@ -121,6 +121,12 @@ static int apply_reg(const struct cli_command *cmd, struct h7_io *io, struct dec
 	r = svd_lookup(st->svd, name, &p);
 	if (!r)
 		return cli_usage_error(cmd, io, "--reg: no register '%s' in the catalog or the SVD file", name);
+	/* a catalog register under its SVD name: decode it as captured */
+	for (int i = 0; i < REG_COUNT; i++)
+		if (regs_catalog[i].kind == REGS_KIND_MEM32 && regs_catalog[i].addr == p->base + r->offset) {
+			snapshot_set(&st->snap, (enum reg_id)i, v);
+			return 0;
+		}
 	if (st->n_svd_values >= MAX_SVD_VALUES)
 		return cli_usage_error(cmd, io, "too many --reg options");
 	snprintf(st->svd_names[st->n_svd_values][0], SVD_MAX_NAME + 1, "%s", p->name);

@@ -94,6 +94,21 @@ static void heading(FILE *f, const struct render_opts *o, const char *title)
 	fprintf(f, "\n%s%s%s\n", on(o, ST_HEAD), title, off(o));
 }
 
+/* A line of prose at indent 2, wrapped at WIDTH (continuations at 4). */
+static void para(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void para(FILE *f, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	fputs("  ", f);
+	wrap(f, buf, 2, 4);
+}
+
 static const char *tri(int8_t v, const char *yes, const char *no)
 {
 	return v == PERIPH_YES ? yes : v == PERIPH_NO ? no : "?";
@@ -226,10 +241,10 @@ static void text_fault(FILE *f, const struct render_opts *o, const struct snapsh
 	}
 	reg_lines(f, o, s, ids, 3, 1);
 	if (r->mmfar_valid)
-		fprintf(f, "  %-16s 0x%08X  fault address (MMARVALID)  %s\n", "MMFAR", r->mmfar,
+		fprintf(f, "  %-16s 0x%08X  fault address, %s\n", "MMFAR", r->mmfar,
 			periph_region_name(r->mmfar));
 	if (r->bfar_valid)
-		fprintf(f, "  %-16s 0x%08X  fault address (BFARVALID)  %s\n", "BFAR", r->bfar,
+		fprintf(f, "  %-16s 0x%08X  fault address, %s\n", "BFAR", r->bfar,
 			periph_region_name(r->bfar));
 	reg_lines(f, o, s, ids + 3, 1, 1);
 	reg_lines(f, o, s, ids + 4, 1, 0);
@@ -246,12 +261,12 @@ static void text_fault(FILE *f, const struct render_opts *o, const struct snapsh
 	}
 	if (r->have_layout) {
 		const struct fault_frame_layout *l = &r->layout;
-		fprintf(f, "  frame at %s 0x%08X, 0x%02X bytes%s; SP before the exception 0x%08X\n",
+		para(f, "frame at %s 0x%08X, 0x%02X bytes%s; SP before the exception 0x%08X",
 			l->on_psp ? "PSP" : "MSP", l->frame, l->size, l->pad ? " + 4 alignment" : "", l->sp_before);
 		for (unsigned i = 0; i < r->n_stacked; i += 4) {
-			fputs("   ", f);
+			fputs("  ", f);
 			for (unsigned k = i; k < i + 4 && k < r->n_stacked; k++)
-				fprintf(f, " %-5s 0x%08X ", fault_stacked_names[k], r->stacked[k]);
+				fprintf(f, "%s%-5s 0x%08X", k > i ? "  " : "  ", fault_stacked_names[k], r->stacked[k]);
 			fputc('\n', f);
 		}
 		if (r->n_stacked == 0)
@@ -347,7 +362,7 @@ static void text_systick(FILE *f, const struct render_opts *o, const struct peri
 	if (!t->have_csr)
 		return;
 	heading(f, o, "SysTick");
-	fprintf(f, "  %s, interrupt %s, clock %s, reload 0x%06X, current 0x%06X%s\n",
+	para(f, "%s, interrupt %s, clock %s, reload 0x%06X, current 0x%06X%s",
 		tri(t->running, "running", "stopped"), tri(t->tickint, "enabled", "disabled"),
 		tri(t->core_clock, "core", "external"), (unsigned)t->reload, (unsigned)t->current,
 		t->pending == PERIPH_YES ? ", exception PENDING (ICSR.PENDSTSET)" : "");
@@ -381,11 +396,11 @@ static void text_mpu(FILE *f, const struct render_opts *o, const struct periph_r
 		if (!r->captured || (!r->enabled && !o->all))
 			continue;
 		size_text(r->size, sz, sizeof sz);
-		fprintf(f, "  #%-2u %s 0x%08X %5s %s%s, %s", r->index, r->enabled ? "on " : "off", r->base, sz,
-			r->access, r->xn ? ", XN" : "", r->attrs);
+		char srd[16] = "";
 		if (r->srd)
-			fprintf(f, ", SRD 0x%02X", r->srd);
-		fputc('\n', f);
+			snprintf(srd, sizeof srd, ", SRD 0x%02X", r->srd);
+		para(f, "#%-2u %s 0x%08X %5s %s%s, %s%s", r->index, r->enabled ? "on " : "off", r->base, sz,
+		     r->access, r->xn ? ", XN" : "", r->attrs, srd);
 	}
 }
 
@@ -400,11 +415,15 @@ static void text_rcc(FILE *f, const struct render_opts *o, const struct snapshot
 		return;
 	heading(f, o, "Clocks and resets (RCC)");
 	if (r->have_cr || r->have_cfgr) {
-		fprintf(f, "  system clock %s;", r->sysclk ? r->sysclk : "?");
-		for (int i = 0; i < PERIPH_N_OSC && r->have_cr; i++)
-			fprintf(f, " %s %s%s", r->osc[i].name, r->osc[i].on == PERIPH_YES ? "on" : "off",
-				r->osc[i].on == PERIPH_YES && r->osc[i].ready != PERIPH_YES ? "(not ready)" : "");
-		fputc('\n', f);
+		char buf[256];
+		size_t n = r->sysclk ? (size_t)snprintf(buf, sizeof buf, "system clock %s;", r->sysclk)
+				    : (size_t)snprintf(buf, sizeof buf, "clocks:");
+		for (int i = 0; i < PERIPH_N_OSC && r->have_cr && n < sizeof buf; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " %s %s%s", r->osc[i].name,
+					      r->osc[i].on == PERIPH_YES ? "on" : "off",
+					      r->osc[i].on == PERIPH_YES && r->osc[i].ready != PERIPH_YES ? " (not ready)"
+													   : "");
+		para(f, "%s", buf);
 	}
 	if (r->have_cr)
 		fprintf(f, "  domain clocks: D1 %s, D2 %s\n", tri(r->d1ckrdy, "ready", "NOT ready"),
@@ -468,13 +487,13 @@ static void text_flash(FILE *f, const struct render_opts *o, const struct snapsh
 		return;
 	heading(f, o, "Boot and protection (FLASH, SYSCFG)");
 	if (fl->have_boot7)
-		fprintf(f, "  CM7 boot address: BOOT0=0 -> 0x%08X (%s), BOOT0=1 -> 0x%08X (%s)\n", fl->boot7_add0,
+		para(f, "CM7 boot address: BOOT0=0 -> 0x%08X (%s), BOOT0=1 -> 0x%08X (%s)", fl->boot7_add0,
 			periph_region_name(fl->boot7_add0), fl->boot7_add1, periph_region_name(fl->boot7_add1));
 	if (fl->have_boot4)
-		fprintf(f, "  CM4 boot address: BOOT0=0 -> 0x%08X (%s), BOOT0=1 -> 0x%08X (%s)\n", fl->boot4_add0,
+		para(f, "CM4 boot address: BOOT0=0 -> 0x%08X (%s), BOOT0=1 -> 0x%08X (%s)", fl->boot4_add0,
 			periph_region_name(fl->boot4_add0), fl->boot4_add1, periph_region_name(fl->boot4_add1));
 	if (fl->rdp_level >= 0)
-		fprintf(f, "  readout protection: level %d (RDP 0x%02X)%s\n", fl->rdp_level, fl->rdp_byte,
+		para(f, "readout protection: level %d (RDP 0x%02X)%s", fl->rdp_level, fl->rdp_byte,
 			fl->rdp_level == 2 ? ": debug and the system bootloader are disabled" : "");
 	if (fl->bcm_source)
 		fprintf(f, "  boot at reset: CM7 %s, CM4 %s (%s)\n", tri(fl->bcm7, "yes", "no"),
@@ -510,10 +529,16 @@ static void text_svd_reg(FILE *f, const struct render_opts *o, const struct svd_
 		else
 			snprintf(bits, sizeof bits, "[%u:%u]", fd->lsb + fd->width - 1, fd->lsb);
 		snprintf(val, sizeof val, fd->width <= 3 ? "%u" : "0x%X", (unsigned)fv);
-		fprintf(f, "    %-14s %-7s %-8s ", fd->name, bits, val);
-		if (e)
-			fprintf(f, "%s: ", e->name);
-		wrap(f, fd->description && *fd->description ? fd->description : "", 36, 36);
+		char desc[SVD_MAX_DESC + SVD_MAX_NAME + 4];
+		snprintf(desc, sizeof desc, "%s%s%s", e ? e->name : "", e ? ": " : "",
+			 fd->description ? fd->description : "");
+		int col = fprintf(f, "    %-14s %-7s %-8s", fd->name, bits, val);
+		if (*desc) {
+			fputc(' ', f);
+			wrap(f, desc, col + 1, 36);
+		} else {
+			fputc('\n', f);
+		}
 	}
 }
 
