@@ -563,7 +563,8 @@ static void explain_escalation(const struct snapshot *s, struct fault_report *r)
 		     "is lifted), so FORCED here needs another cause");
 }
 
-static void explain_imprecise(const struct snapshot *s, struct fault_report *r)
+/* what an imprecise fault is (the hints to find the store come after the escalation) */
+static void explain_imprecise(struct fault_report *r)
 {
 	char iface[160] = "", pcs[40] = "";
 
@@ -585,6 +586,10 @@ static void explain_imprecise(const struct snapshot *s, struct fault_report *r)
 	     "back), some cycles before the exception. The stacked PC%s is only where the core was when the "
 	     "error arrived; BFAR holds no address.%s",
 	     pcs, iface);
+}
+
+static void explain_imprecise_hints(const struct snapshot *s, struct fault_report *r)
+{
 	if (snap_ok(s, REG_CCR) && (s->val[REG_CCR] & (1u << 16)))
 		note(r, "imprecise-dcache",
 		     "the D-cache is enabled (CCR.DC = 1): dirty lines written back by a clean/invalidate "
@@ -622,7 +627,7 @@ static void explain_bits(const struct snapshot *s, struct fault_report *r)
 			     "address is unknown", pcs);
 	}
 	if (c & FAULT_CFSR_IMPRECISERR)
-		explain_imprecise(s, r);
+		explain_imprecise(r);
 	if (c & FAULT_CFSR_IBUSERR)
 		note(r, "ibuserr",
 		     "instruction fetch bus error: the core branched to an address%s that cannot be fetched "
@@ -763,6 +768,8 @@ void fault_decode(const struct snapshot *s, struct fault_report *r)
 	explain_bits(s, r);
 	if (r->escalated)
 		explain_escalation(s, r);
+	if (r->imprecise)
+		explain_imprecise_hints(s, r);
 	if (r->have_cfsr && !(r->cfsr & FAULT_CFSR_BFARVALID) && snap_ok(s, REG_BFAR) && (r->cfsr & FAULT_CFSR_BFSR))
 		note(r, "bfar-not-valid", "BFARVALID = 0: BFAR does not hold this fault's address and is not reported");
 	if (r->have_layout && (r->cfsr & (FAULT_CFSR_STKERR | FAULT_CFSR_MSTKERR)))

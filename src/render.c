@@ -241,10 +241,10 @@ static void text_fault(FILE *f, const struct render_opts *o, const struct snapsh
 	}
 	reg_lines(f, o, s, ids, 3, 1);
 	if (r->mmfar_valid)
-		fprintf(f, "  %-16s 0x%08X  fault address, %s\n", "MMFAR", r->mmfar,
+		fprintf(f, "  %-16s 0x%08X  fault address; region: %s\n", "MMFAR", r->mmfar,
 			periph_region_name(r->mmfar));
 	if (r->bfar_valid)
-		fprintf(f, "  %-16s 0x%08X  fault address, %s\n", "BFAR", r->bfar,
+		fprintf(f, "  %-16s 0x%08X  fault address; region: %s\n", "BFAR", r->bfar,
 			periph_region_name(r->bfar));
 	reg_lines(f, o, s, ids + 3, 1, 1);
 	reg_lines(f, o, s, ids + 4, 1, 0);
