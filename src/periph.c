@@ -633,7 +633,10 @@ static void decode_otg(const struct snapshot *s, const enum reg_id *rg, int8_t c
 	o->in_reset = in_reset;
 	if (snap_ok(s, rg[O_DCFG]))
 		o->address = (uint8_t)((s->val[rg[O_DCFG]] >> 4) & 0x7Fu);
-	if (snap_ok(s, rg[O_DSTS]) && o->host_mode != PERIPH_YES)
+	/* DSTS.ENUMSPD means something only once a host enumerated the device:
+	 * it gave an address (DCFG.DAD), or ENUMDNE is still flagged */
+	if (snap_ok(s, rg[O_DSTS]) && o->host_mode != PERIPH_YES &&
+	    (o->address || (snap_get(s, rg[O_GINTSTS], 0) & (1u << 13))))
 		o->speed = otg_speed[(s->val[rg[O_DSTS]] >> 1) & 3u];
 	/* The pull-up is on when the core is clocked, out of reset, in device
 	 * mode, its transceiver powered and not soft-disconnected (RM0399 OTG

@@ -72,7 +72,7 @@ struct periph_otg {
 	int8_t transceiver_on;  /* GCCFG.PWRDWN (1 = power down deactivated) */
 	int8_t vbus_detect;     /* GCCFG.VBDEN */
 	int8_t clock_on, in_reset; /* from RCC AHB1ENR / AHB1RSTR */
-	const char *speed;      /* DSTS.ENUMSPD, when in device mode */
+	const char *speed;      /* DSTS.ENUMSPD, in device mode once enumerated */
 	uint8_t address;        /* DCFG.DAD */
 	int8_t pullup;          /* D+ pull-up plausibly on: device mode, not
 				   soft-disconnected, transceiver on, clock on and

@@ -155,6 +155,13 @@ static void test_otg(void **state)
 	assert_string_equal(rep.otg_fs.speed, "full speed (48 MHz)");
 	assert_int_equal(rep.otg_fs.pullup, PERIPH_YES);
 	assert_non_null(strstr(rep.otg_fs.summary, "plausibly ON"));
+	/* no address and no ENUMDNE: the speed field means nothing yet */
+	snapshot_set(&snap, REG_OTG_FS_DCFG, 0x02200000);
+	decode();
+	assert_null(rep.otg_fs.speed);
+	snapshot_set(&snap, REG_OTG_FS_GINTSTS, 0x04002020); /* ENUMDNE */
+	decode();
+	assert_string_equal(rep.otg_fs.speed, "full speed (48 MHz)");
 	/* soft disconnect turns the pull-up off */
 	snapshot_set(&snap, REG_OTG_FS_DCTL, 2);
 	decode();
