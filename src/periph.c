@@ -447,7 +447,9 @@ static int8_t bit_of(const struct snapshot *s, enum reg_id r, unsigned bit)
 	return (s->val[r] >> bit) & 1u ? PERIPH_YES : PERIPH_NO;
 }
 
-/* RM0399 "Memory map and register boundary addresses" (STM32H745) */
+/* RM0399 "Memory map and register boundary addresses" (STM32H745). The
+ * region bounds were not checked against the manual here (the SVD has no
+ * memory map): treat the names as a reading aid, not as evidence. */
 static const struct {
 	uint32_t start, end; /* inclusive */
 	const char *name;
@@ -551,8 +553,10 @@ static void decode_rcc(const struct snapshot *s, struct periph_rcc *r)
 	if (r->have_rsr) {
 		uint32_t f = s->val[rsr];
 		r->rsr = f;
-		/* most specific first: RM0399 "Reset source identification" (the POR
-		 * sets the pin, BOR and domain flags too, so it wins over them) */
+		/* most specific first, after RM0399 "Reset source identification"
+		 * (the POR sets the pin, BOR and domain flags too, so it wins over
+		 * them); the order is this decoder's reading, not verified flag
+		 * combination by flag combination */
 		r->reset_cause = f & (1u << 23)   ? "power-on reset"
 				 : f & (1u << 21) ? "brown-out reset"
 				 : f & (1u << 30) ? "illegal low-power mode entry"
