@@ -1,5 +1,4 @@
 /* h7jumpdiag snapshot: halt, capture every register block, decode, resume. */
-#include <cJSON.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +11,10 @@
 #include "log.h"
 #include "ocd_proc.h"
 #include "regs.h"
+#include "render.h"
 #include "session.h"
 #include "snapshot.h"
+#include "svd.h"
 #include "target.h"
 
 enum {
@@ -41,113 +42,6 @@ struct snapshot_args {
 	const char *board, *attach, *output, *svd;
 	int core, keep_halted, json;
 };
-
-/* TEMPORARY (until DECODE's render_* lands in main): a plain register table. */
-static void snapshot_print_text(FILE *f, const struct snapshot *s, const struct session *ss, const char *note)
-{
-	fprintf(f, "h7jumpdiag snapshot (plain register table; decoded output comes with the decoders)\n");
-	if (ss->board)
-		fprintf(f, "board: %s%s\n", ss->board->name, ss->fallback ? " (HLA fallback: CM4 not observed)" : "");
-	else
-		fprintf(f, "board: attached to a running OpenOCD\n");
-	fprintf(f, "core: %s, %s%s\n", s->core == SNAP_CORE_CM4 ? "cm4" : "cm7", s->halted ? "halted" : "running",
-		note ? note : "");
-	if (ss->openocd_log[0])
-		fprintf(f, "openocd log: %s\n", ss->openocd_log);
-	int blk = -1;
-	for (int r = 0; r < REG_COUNT; r++) {
-		const struct reg_def *d = &regs_catalog[r];
-		if ((int)d->block != blk) {
-			blk = (int)d->block;
-			fprintf(f, "\n[%s]\n", regs_block_name(d->block));
-		}
-		switch (s->state[r]) {
-		case SNAP_OK:
-			fprintf(f, "  %-16s 0x%08X\n", d->name, s->val[r]);
-			break;
-		case SNAP_ERROR:
-			fprintf(f, "  %-16s (read failed)\n", d->name);
-			break;
-		case SNAP_ABSENT:
-			break; /* not on this core */
-		default:
-			fprintf(f, "  %-16s (not read%s)\n", d->name, s->halted ? "" : ": core running");
-		}
-	}
-	const struct snap_stack *st[2] = { &s->msp_stack, &s->psp_stack };
-	for (int k = 0; k < 2; k++) {
-		fprintf(f, "\n[stack at %s]\n", k ? "PSP" : "MSP");
-		if (st[k]->state != SNAP_OK) {
-			fprintf(f, "  %s\n", st[k]->state == SNAP_UNREAD ? "(not read)" : "(outside RAM: unreadable)");
-			continue;
-		}
-		if (st[k]->words == 0)
-			fprintf(f, "  (empty: 0x%08X is the end of a RAM region)\n", st[k]->addr);
-		for (unsigned i = 0; i < st[k]->words; i++)
-			fprintf(f, "%s0x%08X%s", i % 4 ? " " : "  ", st[k]->w[i], i % 4 == 3 || i + 1 == st[k]->words ? "\n" : "");
-	}
-}
-
-static const char *snapshot_state_name(uint8_t st)
-{
-	switch (st) {
-	case SNAP_OK: return "ok";
-	case SNAP_ERROR: return "error";
-	case SNAP_ABSENT: return "absent";
-	default: return "unread";
-	}
-}
-
-/* TEMPORARY (until render_snapshot_json lands): registers as "0x%08X". */
-static char *snapshot_json(const struct snapshot *s, const struct session *ss)
-{
-	cJSON *root = cJSON_CreateObject(), *regs = NULL;
-	int ok = root != NULL;
-
-	ok = ok && cJSON_AddStringToObject(root, "schema", "h7jumpdiag/1");
-	ok = ok && cJSON_AddStringToObject(root, "command", "snapshot");
-	ok = ok && cJSON_AddStringToObject(root, "board", ss->board ? ss->board->name : "attached");
-	ok = ok && cJSON_AddStringToObject(root, "core", s->core == SNAP_CORE_CM4 ? "cm4" : "cm7");
-	ok = ok && cJSON_AddBoolToObject(root, "halted", s->halted);
-	if (ok && ss->openocd_log[0])
-		ok = cJSON_AddStringToObject(root, "openocd_log", ss->openocd_log) != NULL;
-	ok = ok && (regs = cJSON_AddObjectToObject(root, "registers")) != NULL;
-	for (int r = 0; ok && r < REG_COUNT; r++) {
-		if (s->state[r] == SNAP_OK) {
-			char v[16];
-			snprintf(v, sizeof v, "0x%08X", s->val[r]);
-			ok = cJSON_AddStringToObject(regs, regs_catalog[r].name, v) != NULL;
-		} else if (s->state[r] != SNAP_ABSENT) {
-			cJSON *o = cJSON_AddObjectToObject(regs, regs_catalog[r].name);
-			ok = o && cJSON_AddStringToObject(o, "state", snapshot_state_name(s->state[r]));
-		}
-	}
-	char *out = ok ? cJSON_Print(root) : NULL;
-	cJSON_Delete(root);
-	return out;
-}
-
-/* TEMPORARY (until render_write_file_atomic lands): write + rename. */
-static int snapshot_write_atomic(const char *path, const char *data, size_t len)
-{
-	char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
-		return H7_ERROR_NO_MEM;
-	FILE *f = fopen(tmp, "wb");
-	int rc = 0;
-	if (!f || fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = H7_ERROR_IO;
-	if (f && fclose(f) != 0)
-		rc = H7_ERROR_IO;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = H7_ERROR_IO;
-	if (rc) {
-		h7_err("cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc;
-}
 
 static int snapshot_parse_args(const struct cli_command *cmd, const struct cli_parsed *args, struct h7_io *io,
 			       struct snapshot_args *a)
@@ -194,12 +88,60 @@ static int snapshot_parse_args(const struct cli_command *cmd, const struct cli_p
 		return cli_usage_error(cmd, io, "--board and --openocd exclude each other");
 	if (args->n_positional)
 		return cli_usage_error(cmd, io, "unexpected argument '%s'", args->positional[0]);
-	if (a->svd) {
-		/* the SVD decoder is DECODE's (src/svd.*); wired in when it lands */
-		fprintf(io->err, "h7jumpdiag snapshot: --svd is not available in this build yet\n");
-		return H7_EXIT_USAGE;
-	}
 	return 0;
+}
+
+/* Render with DECODE's report layer (render.h) to stdout or, atomically, a file. */
+static int snapshot_output(const struct snapshot *snap, const struct session *ss, const struct snapshot_args *a,
+			   int halted_by_us, const struct svd_device *svd, struct h7_io *io)
+{
+	struct render_opts o;
+	char title[256], *buf = NULL;
+	size_t len = 0;
+	int rc = 0;
+
+	render_opts_init(&o, a->output ? NULL : io->out);
+	o.svd = svd;
+	snprintf(title, sizeof title, "h7jumpdiag snapshot  %s, %s%s  (%s%s)", snap->core == SNAP_CORE_CM4 ? "CM4" : "CM7",
+		 snap->halted ? "halted" : "running",
+		 !halted_by_us ? ", found halted, left halted" : a->keep_halted ? ", left halted" : ", resumed",
+		 ss->board ? "board " : "attached to ", ss->board ? ss->board->name : a->attach);
+	o.title = title;
+	if (ss->fallback_note)
+		h7_warn("%s", ss->fallback_note);
+	if (ss->openocd_log[0])
+		h7_info("OpenOCD log: %s", ss->openocd_log);
+	if (a->json) {
+		cJSON *doc = render_report_json(snap, "snapshot", &o);
+		buf = doc ? cJSON_Print(doc) : NULL;
+		cJSON_Delete(doc);
+		if (!buf)
+			return H7_ERROR_NO_MEM;
+		len = strlen(buf);
+		char *nb = realloc(buf, len + 2);
+		if (!nb) {
+			free(buf);
+			return H7_ERROR_NO_MEM;
+		}
+		buf = nb;
+		buf[len++] = '\n';
+		buf[len] = '\0';
+	} else {
+		FILE *m = open_memstream(&buf, &len);
+		if (!m)
+			return H7_ERROR_NO_MEM;
+		render_snapshot_text(m, snap, &o);
+		if (fclose(m) != 0) {
+			free(buf);
+			return H7_ERROR_NO_MEM;
+		}
+	}
+	if (a->output)
+		rc = render_write_file_atomic(a->output, buf, len);
+	else if (fwrite(buf, 1, len, io->out) != len)
+		rc = H7_ERROR_IO;
+	free(buf);
+	return rc;
 }
 
 /* 1 when the snapshot shows a fault: fault status bits set or the core in a
@@ -214,6 +156,7 @@ static int snapshot_main(const struct cli_command *cmd, const struct cli_parsed 
 {
 	struct snapshot_args a;
 	struct session *ss = NULL;
+	struct svd_device *svd = NULL;
 	struct snapshot snap;
 	enum target_state st;
 	int rc, halted_by_us = 0;
@@ -221,6 +164,14 @@ static int snapshot_main(const struct cli_command *cmd, const struct cli_parsed 
 	rc = snapshot_parse_args(cmd, args, io, &a);
 	if (rc)
 		return rc;
+	if (a.svd) {
+		char err[256];
+		/* load it first: a bad file is a usage error before any hardware is touched */
+		if (svd_load(a.svd, &svd, err, sizeof err) != 0) {
+			fprintf(io->err, "h7jumpdiag snapshot: --svd: %s\n", err);
+			return H7_EXIT_USAGE;
+		}
+	}
 	struct session_opts so = { .board = a.board, .attach = a.attach };
 	rc = session_open(&so, &ss);
 	if (rc)
@@ -252,36 +203,10 @@ static int snapshot_main(const struct cli_command *cmd, const struct cli_parsed 
 	if (rc)
 		goto out;
 
-	const char *note = !halted_by_us ? " (was already halted; left halted)"
-			   : a.keep_halted ? " (left halted: --keep-halted)" : " (resumed)";
-	char *text = NULL;
-	size_t len = 0;
-	if (a.json) {
-		text = snapshot_json(&snap, ss);
-		if (!text) {
-			rc = H7_ERROR_NO_MEM;
-			goto out;
-		}
-		len = strlen(text);
-	} else {
-		FILE *mf = open_memstream(&text, &len);
-		if (!mf) {
-			rc = H7_ERROR_NO_MEM;
-			goto out;
-		}
-		snapshot_print_text(mf, &snap, ss, note);
-		fclose(mf);
-	}
-	if (a.output) {
-		rc = snapshot_write_atomic(a.output, text, len);
-	} else {
-		fwrite(text, 1, len, io->out);
-		if (a.json)
-			fputc('\n', io->out);
-	}
-	free(text);
+	rc = snapshot_output(&snap, ss, &a, halted_by_us, svd, io);
 out:
 	session_close(ss);
+	svd_free(svd);
 	if (rc) {
 		fprintf(io->err, "h7jumpdiag snapshot: %s\n", h7_strerror(rc));
 		return h7_exit_for_error(rc);

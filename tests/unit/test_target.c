@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "h7jumpdiag/error.h"
 #include "log.h"
@@ -124,12 +127,40 @@ static void test_snapshot_cm4_cli(void **state)
 	if (rc != 0)
 		print_error("exit %d\nstdout: %s\nstderr: %s\n", rc, out, err);
 	assert_int_equal(rc, 0);
-	assert_non_null(strstr(out, "core: cm4, halted (resumed)"));
+	assert_non_null(strstr(out, "CM4, halted, resumed"));
 	assert_non_null(strstr(out, "CPUID            0x410FC241")); /* Cortex-M4 r0p1 */
-	assert_null(strstr(out, "ABFSR"));                            /* absent on the CM4 */
+	assert_non_null(strstr(out, "ABFSR            (not on this core)"));
 	free(out);
 	free(err);
 	finish(f);
+
+	/* the same session as a JSON report written atomically to a file */
+	f = rpc_fake_start_file(tu_src_path("tests/data/rpc/snapshot-cm4.txt"));
+	assert_non_null(f);
+	snprintf(hp, sizeof hp, "127.0.0.1:%u", rpc_fake_port(f));
+	char path[] = "/tmp/h7jd-snap-XXXXXX.json";
+	int fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	close(fd);
+	const char *argv2[] = { "h7jumpdiag", "snapshot", "--openocd", hp, "--core", "cm4", "-f", "json", "-o", path, NULL };
+	rc = tu_run_cli(argv2, &out, &err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "");
+	finish(f);
+	char *json = tu_read_file(path, NULL);
+	assert_non_null(json);
+	cJSON *doc = cJSON_Parse(json);
+	assert_non_null(doc);
+	assert_string_equal(cJSON_GetObjectItem(doc, "report")->valuestring, "snapshot");
+	cJSON *snap = cJSON_GetObjectItem(doc, "snapshot");
+	assert_string_equal(cJSON_GetObjectItem(snap, "core")->valuestring, "cm4");
+	cJSON *regs = cJSON_GetObjectItem(snap, "registers");
+	assert_string_equal(cJSON_GetObjectItem(regs, "CPUID")->valuestring, "0x410FC241");
+	cJSON_Delete(doc);
+	free(json);
+	free(out);
+	free(err);
+	unlink(path);
 }
 
 static void test_snapcap_plan(void **state)
