@@ -110,7 +110,7 @@ static int snapshot_output(const struct snapshot *snap, const struct session *ss
 	if (ss->fallback_note)
 		h7_warn("%s", ss->fallback_note);
 	if (ss->openocd_log[0])
-		h7_info("OpenOCD log: %s", ss->openocd_log);
+		h7_dbg("OpenOCD log: %s", ss->openocd_log);
 	if (a->json) {
 		cJSON *doc = render_report_json(snap, "snapshot", &o);
 		buf = doc ? cJSON_Print(doc) : NULL;
@@ -205,7 +205,8 @@ static int snapshot_main(const struct cli_command *cmd, const struct cli_parsed 
 
 	rc = snapshot_output(&snap, ss, &a, halted_by_us, svd, io);
 out:
-	session_close(ss);
+	/* logs stay when something failed (the messages name them) or with -v */
+	session_close(ss, rc != 0 || h7_log_get_level() >= H7_LOG_DEBUG);
 	svd_free(svd);
 	if (rc) {
 		fprintf(io->err, "h7jumpdiag snapshot: %s\n", h7_strerror(rc));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "board.h"
 #include "h7jumpdiag/error.h"
@@ -89,20 +90,20 @@ int session_open(const struct session_opts *o, struct session **out)
 		}
 		free(sim_cfg);
 		if (rc) {
-			session_close(s);
+			session_close(s, 1);
 			return rc;
 		}
 	}
 	rc = target_open(s->rpc, &s->target);
 	if (rc) {
-		session_close(s);
+		session_close(s, 1);
 		return rc;
 	}
 	*out = s;
 	return 0;
 }
 
-void session_close(struct session *s)
+void session_close(struct session *s, int keep_logs)
 {
 	if (!s)
 		return;
@@ -113,5 +114,11 @@ void session_close(struct session *s)
 		ocd_rpc_close(s->rpc);
 	if (s->sim)
 		ocd_sim_stop(s->sim);
+	if (!keep_logs) {
+		if (s->openocd_log[0])
+			unlink(s->openocd_log);
+		if (s->sim_log[0])
+			unlink(s->sim_log);
+	}
 	free(s);
 }

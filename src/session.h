@@ -36,7 +36,9 @@ struct session {
 
 /* 0 or an enum h7_error (a message was logged). Nothing is left running on error. */
 int session_open(const struct session_opts *o, struct session **out);
-/* Stop what session_open started (OpenOCD: `shutdown`, then signals), free. */
-void session_close(struct session *s);
+/* Stop what session_open started (OpenOCD: `shutdown`, then signals), free.
+ * keep_logs: leave OpenOCD's and h7sim's log files (to name them in a report
+ * or an error message); otherwise they are removed. */
+void session_close(struct session *s, int keep_logs);
 
 #endif

@@ -1,7 +1,9 @@
 # tests/host: the host core against real components (OpenOCD, and h7sim once it
 # is built): cmocka programs that start what they need themselves, on free
 # ports, and stop and reap it on every path.
-HOST_TEST_SRCS = $(wildcard tests/host/test_*.c)
+# test_sim_*.c need h7sim (sim/, built into build/h7sim): they join the run as
+# soon as the simulator is in the tree.
+HOST_TEST_SRCS = $(filter-out $(if $(wildcard sim/module.mk),,tests/host/test_sim_%.c),$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS = $(HOST_TEST_SRCS:%.c=$(BUILD)/%)
 TEST_BINS += $(HOST_TEST_BINS)
 
