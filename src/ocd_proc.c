@@ -209,6 +209,18 @@ static int ocd_proc_wait(pid_t pid, int ms, int *st)
 	}
 }
 
+int ocd_proc_reap(pid_t pid, int timeout_ms, int *status)
+{
+	int st = -1;
+	if (pid <= 0)
+		return H7_ERROR_INVALID_PARAM;
+	if (!ocd_proc_wait(pid, timeout_ms, &st))
+		return H7_ERROR_TIMEOUT;
+	if (status)
+		*status = st;
+	return 0;
+}
+
 int ocd_proc_kill(pid_t pid, int grace_ms)
 {
 	int st = -1;

@@ -32,6 +32,10 @@ struct ocd_rpc;
  * ENOENT), H7_ERROR_ACCESS, H7_ERROR_SPAWN. */
 int ocd_proc_spawn(const char *const *argv, const char *log_path, pid_t *pid_out);
 
+/* Wait up to timeout_ms for a child to exit by itself; reap it. 0 (status in
+ * *status if not NULL) or H7_ERROR_TIMEOUT (still running). */
+int ocd_proc_reap(pid_t pid, int timeout_ms, int *status);
+
 /* Stop a child: SIGTERM, wait up to grace_ms, then SIGKILL; reap it and
  * remove it from the registry. Returns its wait status (or -1). */
 int ocd_proc_kill(pid_t pid, int grace_ms);

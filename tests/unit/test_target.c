@@ -277,11 +277,50 @@ static void test_snapcap_failed_range(void **state)
 	free(reply);
 }
 
+/* The opening of every target session (as recorded in snapshot-cm7.txt). */
+#define OPEN_SCRIPT                                                                          \
+	"> list [catch {target names} h7_r] $h7_r\n"                                         \
+	"< 0 {stm32h7x.ap2 stm32h7x.cpu0 stm32h7x.cpu1}\n"                                   \
+	"> list [catch {targets \"stm32h7x.cpu0\"} h7_r] $h7_r\n"                           \
+	"< 0 {}\n"                                                                           \
+	"> list [catch {tcl_notifications on} h7_r] $h7_r\n"                                 \
+	"< 0 {}\n"
+#define CURSTATE(st) "> list [catch {\"stm32h7x.cpu0\" curstate} h7_r] $h7_r\n< 0 " st "\n"
+
+/* Wait for halt by notification: one curstate, the pushed halted event,
+ * one confirming curstate; polling would send more requests and fail. */
+static void test_wait_halt_by_event(void **state)
+{
+	(void)state;
+	struct rpc_fake *f = rpc_fake_start(OPEN_SCRIPT CURSTATE("running")
+					    "! sleep 300\n"
+					    "< type target_event event gdb-halt\\r\\n\n"
+					    "< type target_state state halted\\r\\n\n"
+					    "< type target_event event halted\\r\\n\n" CURSTATE("halted"));
+	struct ocd_rpc *r = connect_fake(f);
+	struct target *t = NULL;
+	assert_int_equal(target_open(r, &t), 0);
+	assert_int_equal(target_wait_halt(t, 5000), 0);
+	target_close(t);
+	ocd_rpc_close(r);
+	finish(f);
+
+	/* no event: a timeout after the deadline, with a last state check */
+	f = rpc_fake_start(OPEN_SCRIPT CURSTATE("running") CURSTATE("running"));
+	r = connect_fake(f);
+	assert_int_equal(target_open(r, &t), 0);
+	assert_int_equal(target_wait_halt(t, 200), H7_ERROR_TIMEOUT);
+	target_close(t);
+	ocd_rpc_close(r);
+	finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_cm7_one_round_trip),
 		cmocka_unit_test(test_snapshot_cm4_cli),
+		cmocka_unit_test(test_wait_halt_by_event),
 		cmocka_unit_test(test_snapcap_plan),
 		cmocka_unit_test(test_snapcap_failed_range),
 	};
