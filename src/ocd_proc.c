@@ -266,6 +266,14 @@ char *ocd_proc_new_log(const char *what)
 	return path;
 }
 
+/* On a failed start: a log we created that stayed empty says nothing; remove it. */
+static void ocd_proc_drop_empty_log(const char *path, int created)
+{
+	struct stat sb;
+	if (created && path && stat(path, &sb) == 0 && sb.st_size == 0)
+		unlink(path);
+}
+
 static char *ocd_proc_read_log(const char *path, size_t max)
 {
 	FILE *f = fopen(path, "rb");
@@ -433,6 +441,7 @@ int ocd_proc_start(const struct ocd_proc_opts *o, struct ocd_proc **out, struct 
 	if (rc) {
 		if (rc == H7_ERROR_NOT_FOUND)
 			h7_err("OpenOCD is not installed (Debian: apt-get install openocd), or set $H7_OPENOCD");
+		ocd_proc_drop_empty_log(p->log, !o->log_path);
 		free(p->log);
 		free(p);
 		return rc;
@@ -495,6 +504,7 @@ int ocd_proc_start(const struct ocd_proc_opts *o, struct ocd_proc **out, struct 
 	return 0;
 fail:
 	ocd_proc_kill(p->pid, 2000);
+	ocd_proc_drop_empty_log(p->log, !o->log_path);
 	free(p->log);
 	free(p);
 	return rc;
@@ -614,6 +624,7 @@ int ocd_sim_start(const struct ocd_sim_opts *o, struct ocd_sim **out)
 	if (rc) {
 		if (rc == H7_ERROR_NOT_FOUND)
 			h7_err("the simulator h7sim was not found: build it (make) or set $H7SIM");
+		ocd_proc_drop_empty_log(s->log, !o->log_path);
 		free(found);
 		free(s->log);
 		free(s);
@@ -657,6 +668,7 @@ int ocd_sim_start(const struct ocd_sim_opts *o, struct ocd_sim **out)
 	return 0;
 fail:
 	ocd_proc_kill(s->pid, 2000);
+	ocd_proc_drop_empty_log(s->log, !o->log_path);
 	free(found);
 	free(s->log);
 	free(s);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "ocd_proc.h"
 #include "ocd_rpc.h"
+#include "session.h"
 #include "testutil.h"
 
 static const char *const dummy_args[] = { "-f", "interface/dummy.cfg", "-c", "transport select jtag", NULL };
@@ -214,6 +216,61 @@ static void test_adapter_and_target_errors(void **state)
 	start_expect(dead, NULL, H7_ERROR_TARGET);
 }
 
+/* h7sim start-up failures, with stand-in programs that really run: a missing
+ * binary, one that exits, one that prints something else than the ready line,
+ * one that never gets ready. None may be left running. */
+static void test_sim_start_failures(void **state)
+{
+	(void)state;
+	struct ocd_sim *s = NULL;
+	struct {
+		const char *prog;
+		const char *const *args;
+		int expect;
+	} cases[] = {
+		{ "/nonexistent/h7sim", NULL, H7_ERROR_NOT_FOUND },
+		{ "false", NULL, H7_ERROR_SPAWN },
+		{ "echo", NULL, H7_ERROR_PARSE }, /* prints "--rbb-port 0 --ctl-port 0" */
+		{ NULL, NULL, H7_ERROR_TIMEOUT }, /* a script that only sleeps (below) */
+	};
+	char silent[] = "/tmp/h7jd-silent-XXXXXX";
+	int fd = mkstemp(silent);
+	assert_true(fd >= 0);
+	static const char body[] = "#!/bin/sh\nexec sleep 30\n";
+	assert_int_equal(write(fd, body, sizeof body - 1), (ssize_t)(sizeof body - 1));
+	fchmod(fd, 0700);
+	close(fd);
+	cases[3].prog = silent;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *log = ocd_proc_new_log("test");
+		struct ocd_sim_opts o = { .h7sim = cases[i].prog, .extra_args = cases[i].args, .log_path = log,
+					  .ready_timeout_ms = 300 };
+		int rc = ocd_sim_start(&o, &s);
+		if (rc != cases[i].expect)
+			print_error("%s: got %s\n", cases[i].prog, h7_error_name(rc));
+		assert_int_equal(rc, cases[i].expect);
+		assert_null(s);
+		assert_int_equal(ocd_proc_children(), 0);
+		unlink(log);
+		free(log);
+	}
+	unlink(silent);
+	/* the session layer reports it the same way, with nothing left behind */
+	setenv("H7SIM", "/nonexistent/h7sim", 1);
+	struct session *ss = NULL;
+	struct session_opts so = { .board = "sim" };
+	assert_int_equal(session_open(&so, &ss), H7_ERROR_NOT_FOUND);
+	assert_null(ss);
+	assert_int_equal(ocd_proc_children(), 0);
+	unsetenv("H7SIM");
+	/* attach mode to a port nobody listens on */
+	so.board = NULL;
+	so.attach = "127.0.0.1:1";
+	assert_int_equal(session_open(&so, &ss), H7_ERROR_CONNECT);
+	so.attach = "no-port";
+	assert_int_equal(session_open(&so, &ss), H7_ERROR_INVALID_PARAM);
+}
+
 /* SIGTERM to the tool: the handler stops the children at once; the caller
  * still reaps them. Runs last: the interrupted flag stays set. */
 static void test_signal_stops_children(void **state)
@@ -264,6 +321,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_configs, teardown),
 		cmocka_unit_test_teardown(test_port_in_use, teardown),
 		cmocka_unit_test_teardown(test_adapter_and_target_errors, teardown),
+		cmocka_unit_test_teardown(test_sim_start_failures, teardown),
 		cmocka_unit_test_teardown(test_signal_stops_children, teardown),
 	};
 	h7_log_set_level(getenv("H7_TEST_VERBOSE") ? H7_LOG_TRACE : -1);

@@ -61,6 +61,22 @@ static void test_halted_cm7(void **state)
 	uint64_t pc;
 	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
 	assert_int_equal((uint32_t)pc, snap.val[REG_PC]);
+	/* 8/16/32-bit writes and reads in AXI SRAM */
+	uint32_t bytes[4] = { 0x11, 0x22, 0x33, 0x44 }, halves[2] = { 0xBEEF, 0xDEAD }, words[2];
+	assert_int_equal(target_write_mem(t, 0x24010000u, 8, 4, bytes), 0);
+	assert_int_equal(target_write_mem(t, 0x24010004u, 16, 2, halves), 0);
+	assert_int_equal(target_read_mem(t, 0x24010000u, 32, 2, words), 0);
+	assert_int_equal(words[0], 0x44332211u);
+	assert_int_equal(words[1], 0xDEADBEEFu);
+	assert_int_equal(target_read_mem(t, 0x24010006u, 16, 1, words), 0);
+	assert_int_equal(words[0], 0xDEADu);
+	/* FP registers of the M7's FPU (OpenOCD names d0..d15, fpscr) */
+	assert_int_equal(target_set_reg(t, "d0", 0x0123456789ABCDEFull), 0);
+	uint64_t d0;
+	assert_int_equal(target_get_reg(t, "d0", &d0), 0);
+	assert_true(d0 == 0x0123456789ABCDEFull);
+	assert_int_equal(target_get_reg(t, "fpscr", &d0), 0);
+	assert_int_equal(target_get_reg(t, "s99", &d0), H7_ERROR_NOT_FOUND);
 	/* a bus error through the debug port is a memory error, not a crash */
 	uint32_t w;
 	assert_int_equal(target_read32(t, 0x1FFF9804u, &w), H7_ERROR_MEMORY);
@@ -114,7 +130,23 @@ static void test_hardfault_vector_catch(void **state)
 	assert_int_equal(target_read_mem(t, 0x24000000u, 32, 3, back), 0);
 	assert_int_equal(back[2], 0x1FFF9804u);
 	assert_int_equal(target_set_reg(t, "msp", 0x24080000u), 0);
+	/* one instruction: ldr r0,[pc,#4] */
 	assert_int_equal(target_set_reg(t, "pc", 0x24000000u), 0);
+	assert_int_equal(target_step(t), 0);
+	uint64_t pc, r0;
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal(pc, 0x24000002u);
+	assert_int_equal(target_get_reg(t, "r0", &r0), 0);
+	assert_int_equal(r0, 0x1FFF9804u);
+	/* a hardware breakpoint on the faulting load: the core stops before it */
+	assert_int_equal(target_set_reg(t, "pc", 0x24000000u), 0);
+	assert_int_equal(target_bp_add(t, 0x24000002u, 2), 0);
+	assert_int_equal(target_resume(t), 0);
+	assert_int_equal(target_wait_halt(t, 10000), 0);
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal(pc, 0x24000002u);
+	assert_int_equal(target_bp_remove(t, 0x24000002u), 0);
+	/* now the load: BusFault -> HardFault, caught at exception entry */
 	assert_int_equal(target_resume(t), 0);
 	assert_int_equal(target_wait_halt(t, 10000), 0);
 	assert_int_equal(target_snapshot(t, &snap), 0);
