@@ -23,9 +23,14 @@ $(PROBE_OUT)/cm4-usb.elf: firmware-probe/cm4.c firmware-probe/hw.h firmware-prob
 	@mkdir -p $(@D)
 	$(ARM_CC) -mcpu=cortex-m4 $(ARM_COMMON) -DCM4_TOUCH_USB=1 $(ARM_LDFLAGS) -Wl,-T,firmware-probe/cm4.ld -o $@ $<
 
-ALL_TARGETS += $(PROBE_ELF) $(PROBE_CM4_ELFS)
+# raw images for OpenOCD's load_image (the runner loads them at their link address)
+$(PROBE_OUT)/%.bin: $(PROBE_OUT)/%.elf
+	$(ARM_OBJCOPY) -O binary $< $@
+
+PROBE_BINS = $(PROBE_ELF:.elf=.bin) $(PROBE_CM4_ELFS:.elf=.bin)
+ALL_TARGETS += $(PROBE_ELF) $(PROBE_CM4_ELFS) $(PROBE_BINS)
 INSTALL_TARGETS += install-probe
 
-install-probe: $(PROBE_ELF) $(PROBE_CM4_ELFS)
+install-probe: $(PROBE_ELF) $(PROBE_CM4_ELFS) $(PROBE_BINS)
 	install -d $(DESTDIR)$(DATADIR)/firmware-probe
-	install -m 644 $(PROBE_ELF) $(PROBE_CM4_ELFS) $(DESTDIR)$(DATADIR)/firmware-probe/
+	install -m 644 $(PROBE_ELF) $(PROBE_CM4_ELFS) $(PROBE_BINS) $(DESTDIR)$(DATADIR)/firmware-probe/

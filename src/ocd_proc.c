@@ -28,15 +28,19 @@
 
 static volatile sig_atomic_t ocd_proc_pids[OCD_PROC_MAX_CHILDREN];
 static volatile sig_atomic_t ocd_proc_signalled;
+static volatile sig_atomic_t ocd_proc_graceful;
 static int ocd_proc_handlers_installed;
 
 static void ocd_proc_on_signal(int sig)
 {
 	int saved = errno;
 
-	for (int i = 0; i < OCD_PROC_MAX_CHILDREN; i++)
-		if (ocd_proc_pids[i] > 0)
-			kill((pid_t)ocd_proc_pids[i], SIGTERM);
+	/* graceful: the first signal only interrupts, so the caller can still
+	 * restore the target through OpenOCD and then stop the children itself */
+	if (!ocd_proc_graceful || ocd_proc_signalled)
+		for (int i = 0; i < OCD_PROC_MAX_CHILDREN; i++)
+			if (ocd_proc_pids[i] > 0)
+				kill((pid_t)ocd_proc_pids[i], SIGTERM);
 	ocd_rpc_set_interrupted();
 	if (ocd_proc_signalled) {
 		/* second signal: the user insists; children were told to stop already */
@@ -45,6 +49,11 @@ static void ocd_proc_on_signal(int sig)
 	}
 	ocd_proc_signalled = 1;
 	errno = saved;
+}
+
+void ocd_proc_set_graceful(int on)
+{
+	ocd_proc_graceful = on ? 1 : 0;
 }
 
 static void ocd_proc_install_handlers(void)
@@ -750,6 +759,41 @@ char *ocd_proc_find_h7sim(void)
 		free(dir);
 	}
 	return strdup("h7sim");
+}
+
+char *ocd_proc_find_firmware(const char *name)
+{
+	char *p = NULL;
+	const char *env = getenv("H7_FIRMWARE_DIR");
+
+	if (!name || strchr(name, '/'))
+		return NULL;
+	if (env && *env) {
+		if (asprintf(&p, "%s/%s", env, name) >= 0 && ocd_proc_is_file(p, 0))
+			return p;
+		free(p);
+		p = NULL;
+	}
+	char *dir = ocd_proc_exe_dir();
+	if (dir) {
+		/* build/h7jumpdiag -> build/firmware-probe; build/san/h7jumpdiag -> build/firmware-probe */
+		static const char *const rel[] = { "firmware-probe", "../firmware-probe" };
+		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+			if (asprintf(&p, "%s/%s/%s", dir, rel[i], name) < 0)
+				break;
+			if (ocd_proc_is_file(p, 0)) {
+				free(dir);
+				return p;
+			}
+			free(p);
+			p = NULL;
+		}
+		free(dir);
+	}
+	if (asprintf(&p, "%s/firmware-probe/%s", H7_DATADIR, name) >= 0 && ocd_proc_is_file(p, 0))
+		return p;
+	free(p);
+	return NULL;
 }
 
 char *ocd_proc_find_data(const char *name)

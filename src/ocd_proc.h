@@ -125,5 +125,14 @@ char *ocd_proc_find_h7sim(void);
  * source tree's sim/ next to the running executable's build directory, then
  * the installed data directory. malloc'd path of an existing file, or NULL. */
 char *ocd_proc_find_data(const char *name);
+/* A firmware image of h7jumpdiag (e.g. "probe-cm7.bin"): $H7_FIRMWARE_DIR, the
+ * build tree's firmware-probe/ next to the running executable, then the
+ * installed data directory's firmware-probe/. malloc'd, or NULL. */
+char *ocd_proc_find_firmware(const char *name);
+/* Graceful signal handling: the first SIGINT/SIGTERM/SIGHUP only sets the
+ * interrupted flag (ocd_rpc_interrupted) and leaves the children running, so
+ * the caller can restore the target and stop them itself; a second signal
+ * stops them at once. Default off: the first signal stops the children. */
+void ocd_proc_set_graceful(int on);
 
 #endif

@@ -57,6 +57,16 @@ void ocd_rpc_set_interrupted(void)
 	ocd_rpc_sig_flag = 1;
 }
 
+const volatile sig_atomic_t *ocd_rpc_interrupt_flag(void)
+{
+	return &ocd_rpc_sig_flag;
+}
+
+void ocd_rpc_clear_interrupted(void)
+{
+	ocd_rpc_sig_flag = 0;
+}
+
 static double ocd_rpc_now_ms(void)
 {
 	struct timespec ts;

@@ -26,6 +26,7 @@
 #define H7_OCD_RPC_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -121,5 +122,9 @@ int ocd_rpc_parse_hostport(const char *s, char *host, size_t hostsz, uint16_t *p
  * return H7_ERROR_INTERRUPTED when it is non-zero. */
 int ocd_rpc_interrupted(void);
 void ocd_rpc_set_interrupted(void);
+/* Allow RPC again after an interruption (to restore the target before exiting). */
+void ocd_rpc_clear_interrupted(void);
+/* The flag itself, for code that polls it (e.g. the USB watcher's cancel pointer). */
+const volatile sig_atomic_t *ocd_rpc_interrupt_flag(void);
 
 #endif

@@ -589,6 +589,21 @@ static void text_raw(FILE *f, const struct render_opts *o, const struct snapshot
 	}
 }
 
+void render_fault_text(FILE *f, const struct snapshot *s, const struct render_opts *o)
+{
+	struct fault_report *fr = malloc(sizeof *fr);
+
+	if (!o)
+		o = &default_opts;
+	if (!fr) {
+		fprintf(f, "h7jumpdiag: out of memory\n");
+		return;
+	}
+	fault_decode(s, fr);
+	text_fault(f, o, s, fr);
+	free(fr);
+}
+
 void render_snapshot_text(FILE *f, const struct snapshot *s, const struct render_opts *o)
 {
 	struct fault_report *fr = malloc(sizeof *fr);

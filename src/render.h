@@ -52,6 +52,8 @@ int render_use_color(FILE *f);
 
 /* The text report of one snapshot: only the blocks that were captured. */
 void render_snapshot_text(FILE *f, const struct snapshot *s, const struct render_opts *o);
+/* Only the "Fault" section of render_snapshot_text (nothing when no fault register was read). */
+void render_fault_text(FILE *f, const struct snapshot *s, const struct render_opts *o);
 
 /* The JSON report of one snapshot ({"schema": "h7jumpdiag/1", "report":
  * "snapshot", ...}). NULL when out of memory. The caller owns the result

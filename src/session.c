@@ -17,7 +17,7 @@ static int session_spawn_openocd(struct session *s, const char *const *args, con
 {
 	const char *argv[BOARD_MAX_ARGS + 1];
 	char store[2048];
-	int rc = board_openocd_argv(args, s->sim ? ocd_sim_rbb_port(s->sim) : 0, sim_cfg, argv, BOARD_MAX_ARGS + 1,
+	int rc = board_openocd_argv(args, s->sim_rbb_port, sim_cfg, argv, BOARD_MAX_ARGS + 1,
 				    store, sizeof store);
 	if (rc)
 		return rc;
@@ -26,6 +26,24 @@ static int session_spawn_openocd(struct session *s, const char *const *args, con
 	if (rc == 0)
 		snprintf(s->openocd_log, sizeof s->openocd_log, "%s", ocd_proc_log(s->ocd));
 	return rc;
+}
+
+/* "HOST:RBBPORT:CTLPORT" (the USB bridge harness starts h7sim itself). */
+static int session_parse_sim_attach(const char *spec, struct session *s)
+{
+	char host[64];
+	unsigned rbb, ctl;
+	char tail;
+
+	if (sscanf(spec, "%63[^:]:%u:%u%c", host, &rbb, &ctl, &tail) != 3 || rbb == 0 || rbb > 65535 || ctl == 0 ||
+	    ctl > 65535) {
+		h7_err("--h7sim wants HOST:RBBPORT:CTLPORT (e.g. 127.0.0.1:40001:40002), not '%s'", spec);
+		return H7_ERROR_INVALID_PARAM;
+	}
+	snprintf(s->sim_host, sizeof s->sim_host, "%s", host);
+	s->sim_rbb_port = (uint16_t)rbb;
+	s->sim_ctl_port = (uint16_t)ctl;
+	return 0;
 }
 
 int session_open(const struct session_opts *o, struct session **out)
@@ -64,14 +82,25 @@ int session_open(const struct session_opts *o, struct session **out)
 		}
 		char *sim_cfg = NULL;
 		const char *const *args = s->board->openocd_args;
-		if (s->board->simulated) {
-			struct ocd_sim_opts so = { .ready_timeout_ms = o->ready_timeout_ms };
+		if (s->board->simulated && o->sim_attach) {
+			rc = session_parse_sim_attach(o->sim_attach, s);
+			if (rc) {
+				free(s);
+				return rc;
+			}
+		} else if (s->board->simulated) {
+			struct ocd_sim_opts so = { .ready_timeout_ms = o->ready_timeout_ms, .extra_args = o->sim_args };
 			rc = ocd_sim_start(&so, &s->sim);
 			if (rc) {
 				free(s);
 				return rc;
 			}
 			snprintf(s->sim_log, sizeof s->sim_log, "%s", ocd_sim_log(s->sim));
+			snprintf(s->sim_host, sizeof s->sim_host, "127.0.0.1");
+			s->sim_rbb_port = ocd_sim_rbb_port(s->sim);
+			s->sim_ctl_port = ocd_sim_ctl_port(s->sim);
+		}
+		if (s->board->simulated) {
 			sim_cfg = ocd_proc_find_data("openocd-h7sim.cfg");
 			if (!sim_cfg) {
 				h7_dbg("openocd-h7sim.cfg not found; giving the adapter inline");

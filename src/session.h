@@ -19,6 +19,9 @@ struct session_opts {
 	const char *board;    /* NULL: "sim" */
 	const char *attach;   /* "HOST:PORT" or NULL */
 	int ready_timeout_ms; /* 0: defaults */
+	/* --board sim only */
+	const char *const *sim_args; /* extra h7sim arguments (e.g. --flash FILE), NULL-terminated, or NULL */
+	const char *sim_attach;      /* "HOST:RBBPORT:CTLPORT": use a running h7sim instead of starting one */
 };
 
 struct session {
@@ -32,6 +35,10 @@ struct session {
 	const char *fallback_note;
 	char openocd_log[512];     /* "" when attached */
 	char sim_log[512];
+	/* the simulator's control socket (--board sim), port 0 when there is none */
+	char sim_host[64];
+	uint16_t sim_ctl_port;
+	uint16_t sim_rbb_port;
 };
 
 /* 0 or an enum h7_error (a message was logged). Nothing is left running on error. */

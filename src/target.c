@@ -222,6 +222,11 @@ int target_step(struct target *t)
 	return ocd_rpc_cmd(t->rpc, "step", NULL);
 }
 
+int target_reset_run(struct target *t)
+{
+	return ocd_rpc_cmd(t->rpc, "reset run", NULL);
+}
+
 int target_reset_halt(struct target *t)
 {
 	int rc = ocd_rpc_cmd(t->rpc, "reset halt", NULL);

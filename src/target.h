@@ -59,6 +59,8 @@ int target_step(struct target *t);
 /* System reset with the core halted at its reset vector (SYSRESETREQ or SRST,
  * as configured); resets both cores. */
 int target_reset_halt(struct target *t);
+/* System reset, cores running (the end of a run: the board left as after power-on). */
+int target_reset_run(struct target *t);
 /* Wait until the selected core halts: uses `tcl_notifications` halted events
  * (confirmed with curstate, since events name no target), falling back to
  * polling. 0, H7_ERROR_TIMEOUT, H7_ERROR_INTERRUPTED, transport errors. */

@@ -1,0 +1,739 @@
+/* The step-by-step jump runner (see runner.h).
+ *
+ * Recipe mode: reset halt, identify the part, hold the CM4, load the probe
+ * firmware into RAM, fill its mailbox, enable vector catch (so a fault halts
+ * the core at exception entry, before any handler can touch the evidence:
+ * DDI0403 C1.6.5 DEMCR), then run: at every BKPT step boundary snapshot and
+ * resume; at a vector catch snapshot the fault; at the branch set a hardware
+ * breakpoint on the bootloader's entry and follow it into system memory; then
+ * let the bootloader run while the USB watcher waits for the DFU device.
+ * Finally restore the board: vector catch off, reset and run.
+ */
+#include "runner.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "h7jumpdiag/error.h"
+#include "h7jumpdiag/probe_abi.h"
+#include "log.h"
+#include "ocd_proc.h"
+#include "ocd_rpc.h"
+#include "session.h"
+#include "target.h"
+#include "usb.h"
+#include "usb_simctl.h"
+
+#define PROBE_IMAGE "probe-cm7.bin"
+#define CM4_LOAD_ADDR 0x30000000u
+#define SCB_VTOR_ADDR 0xE000ED08u
+#define BKPT_INSN(imm) (0xBE00u | (imm))
+
+struct runner {
+	const struct runner_opts *o;
+	struct run_record *rec;
+	int interrupted;          /* a signal arrived: finish quickly, restore, report */
+	struct session *s;
+	struct target *t;
+	struct usbw *usb;
+	double t0;
+	int n_steps;              /* steps in the mailbox */
+	uint8_t steps[PROBE_MAX_STEPS];
+	int bp_set;
+	uint32_t bp_addr;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static double rel_ms(const struct runner *r)
+{
+	return now_ms() - r->t0;
+}
+
+void runner_opts_init(struct runner_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->cm4 = RUN_CM4_HALTED;
+	o->keep_going = 1;
+	o->usb_timeout_ms = 5000;
+	o->step_timeout_ms = 10000;
+	o->wait_ms = 10000;
+	o->max_steps = 200;
+}
+
+static int cancelled(struct runner *r)
+{
+	if ((r->o->cancel && *r->o->cancel) || ocd_rpc_interrupted())
+		r->interrupted = 1;
+	return r->interrupted;
+}
+
+static void progress(const struct runner *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void progress(const struct runner *r, const char *fmt, ...)
+{
+	va_list ap;
+	char line[160];
+
+	if (!r->o->progress)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+}
+
+/* ---- small target helpers ---- */
+
+static int read_words(struct runner *r, uint32_t addr, uint32_t n, uint32_t *out)
+{
+	return target_read_mem(r->t, addr, 32, n, out);
+}
+
+static int get_pc(struct runner *r, uint32_t *pc)
+{
+	uint64_t v;
+	int rc = target_get_reg(r->t, "pc", &v);
+	if (rc == 0)
+		*pc = (uint32_t)v;
+	return rc;
+}
+
+static int read_mailbox(struct runner *r, struct probe_mailbox *mb)
+{
+	uint32_t w[PROBE_MAILBOX_SIZE / 4];
+	int rc = read_words(r, PROBE_MAILBOX_ADDR, PROBE_MAILBOX_SIZE / 4, w);
+	if (rc == 0)
+		memcpy(mb, w, sizeof *mb);
+	return rc;
+}
+
+static int halfword_at(struct runner *r, uint32_t addr, uint16_t *hw)
+{
+	uint32_t v;
+	int rc = target_read_mem(r->t, addr & ~1u, 16, 1, &v);
+	if (rc == 0)
+		*hw = (uint16_t)v;
+	return rc;
+}
+
+static int snapshot(struct runner *r, struct snapshot *s)
+{
+	int rc = target_snapshot(r->t, s);
+	if (rc == 0)
+		s->t_ms = rel_ms(r);
+	return rc;
+}
+
+static void vecread(struct runner *r, uint32_t addr, struct run_vecread *v)
+{
+	uint32_t w[2];
+
+	v->addr = addr;
+	v->ok = read_words(r, addr, 2, w) == 0;
+	if (v->ok) {
+		v->sp = w[0];
+		v->pc = w[1];
+	}
+}
+
+/* ---- identification ---- */
+
+static int identify(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	uint32_t v, uid[3];
+	int rc = target_read32(r->t, 0x5C001000u, &rec->idcode); /* DBGMCU_IDC, RM0399 */
+
+	if (rc) {
+		h7_err("cannot read DBGMCU_IDC (0x5C001000): %s", h7_strerror(rc));
+		return rc;
+	}
+	part_decode_idcode(rec->idcode, &rec->part);
+	if (!rec->part.group) {
+		h7_err("unknown part: DBGMCU_IDC = 0x%08X (DEV_ID 0x%03X); h7jumpdiag knows the STM32H74x/75x",
+		       rec->idcode, rec->idcode & 0xFFFu);
+		return H7_ERROR_UNKNOWN_PART;
+	}
+	if (target_read_mem(r->t, rec->part.group->flash_size_addr, 16, 1, &v) == 0)
+		rec->flash_kib = (uint16_t)v;
+	if (read_words(r, 0x1FF1E800u, 3, uid) == 0) /* UID, RM0399 electronic signature */
+		memcpy(rec->uid, uid, sizeof uid);
+	rec->part_entry = rec->part.group->bootloader;
+	return 0;
+}
+
+/* ---- the CM4 ---- */
+
+static char *cm4_image_path(const char *spec)
+{
+	if (!strcmp(spec, "park"))
+		return ocd_proc_find_firmware("cm4-park.bin");
+	if (!strcmp(spec, "usb"))
+		return ocd_proc_find_firmware("cm4-usb.bin");
+	return strdup(spec);
+}
+
+static int setup_cm4(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	enum target_state st;
+	int rc;
+
+	if (!target_has_core(r->t, TARGET_CM4)) {
+		rec->cm4 = RUN_CM4_ABSENT;
+		if (r->o->cm4 == RUN_CM4_RUNNING)
+			run_note(rec, "the CM4 is not visible through this debug connection: --cm4 running has no effect");
+		return 0;
+	}
+	rc = target_select(r->t, TARGET_CM4);
+	if (rc)
+		return rc;
+	rc = target_state(r->t, &st);
+	if (rc == 0 && st != TARGET_STATE_HALTED)
+		rc = target_halt(r->t);
+	if (rc == 0)
+		rc = target_wait_halt(r->t, 2000);
+	if (rc) {
+		h7_err("cannot halt the CM4: %s", h7_strerror(rc));
+		goto out;
+	}
+	rec->cm4 = RUN_CM4_HALTED;
+	if (r->o->cm4 == RUN_CM4_RUNNING) {
+		if (r->o->cm4_image) {
+			char *path = cm4_image_path(r->o->cm4_image);
+			uint32_t vt[2];
+			if (!path) {
+				h7_err("CM4 image '%s' not found", r->o->cm4_image);
+				rc = H7_ERROR_NOT_FOUND;
+				goto out;
+			}
+			snprintf(rec->cm4_image, sizeof rec->cm4_image, "%s", path);
+			rc = target_load_image(r->t, path, CM4_LOAD_ADDR);
+			free(path);
+			if (rc == 0)
+				rc = read_words(r, CM4_LOAD_ADDR, 2, vt);
+			if (rc == 0)
+				rc = target_write32(r->t, SCB_VTOR_ADDR, CM4_LOAD_ADDR);
+			if (rc == 0)
+				rc = target_set_reg(r->t, "msp", vt[0]);
+			if (rc == 0)
+				rc = target_set_reg(r->t, "pc", vt[1] & ~1u);
+			if (rc == 0)
+				rc = target_set_reg(r->t, "xPSR", 0x01000000u);
+			if (rc) {
+				h7_err("cannot load the CM4 image: %s", h7_strerror(rc));
+				goto out;
+			}
+		}
+		rc = target_resume(r->t);
+		if (rc == 0)
+			rec->cm4 = RUN_CM4_RUNNING;
+	}
+out:
+	{
+		int rc2 = target_select(r->t, TARGET_CM7);
+		return rc ? rc : rc2;
+	}
+}
+
+static void snapshot_cm4(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	enum target_state st;
+	int was_running;
+
+	if (rec->cm4 == RUN_CM4_ABSENT || target_select(r->t, TARGET_CM4) != 0)
+		return;
+	was_running = target_state(r->t, &st) == 0 && st != TARGET_STATE_HALTED;
+	if (was_running && (target_halt(r->t) != 0 || target_wait_halt(r->t, 2000) != 0))
+		goto out;
+	if (snapshot(r, &rec->cm4_snap) == 0)
+		rec->has_cm4 = 1;
+	rec->cm4_snap.halted = !was_running; /* how we found it */
+	if (was_running)
+		target_resume(r->t);
+out:
+	target_select(r->t, TARGET_CM7);
+}
+
+/* ---- the probe ---- */
+
+static int load_probe(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	struct probe_mailbox mb;
+	char *img = ocd_proc_find_firmware(PROBE_IMAGE);
+	uint32_t vt[2], w[PROBE_MAILBOX_SIZE / 4];
+	int rc;
+
+	if (!img) {
+		h7_err("the probe firmware (%s) is not installed or built: run make", PROBE_IMAGE);
+		return H7_ERROR_NOT_FOUND;
+	}
+	rc = target_load_image(r->t, img, PROBE_LOAD_ADDR);
+	free(img);
+	if (rc) {
+		h7_err("cannot load the probe firmware into RAM: %s", h7_strerror(rc));
+		return rc;
+	}
+	memset(&mb, 0, sizeof mb);
+	mb.magic = PROBE_MAGIC;
+	mb.abi = PROBE_ABI_VERSION;
+	mb.board = rec->simulated ? PROBE_BOARD_SIM : PROBE_BOARD_UNKNOWN;
+	mb.hse_hz = rec->simulated ? 25000000u : 0u; /* h7sim models the disco board's 25 MHz crystal */
+	mb.flags = r->o->keep_going ? PROBE_F_KEEP_GOING : 0;
+	mb.jump_addr = rec->jump_addr;
+	mb.n_steps = (uint32_t)r->n_steps;
+	memcpy(mb.steps, r->steps, (size_t)r->n_steps);
+	memcpy(w, &mb, sizeof w);
+	rc = target_write_mem(r->t, PROBE_MAILBOX_ADDR, 32, PROBE_MAILBOX_SIZE / 4, w);
+	if (rc == 0)
+		rc = read_words(r, PROBE_LOAD_ADDR, 2, vt);
+	if (rc == 0)
+		rc = target_set_reg(r->t, "msp", vt[0]);
+	if (rc == 0)
+		rc = target_set_reg(r->t, "pc", vt[1] & ~1u);
+	if (rc == 0)
+		rc = target_set_reg(r->t, "xPSR", 0x01000000u);
+	if (rc == 0)
+		rc = target_set_reg(r->t, "primask", 0);
+	if (rc == 0)
+		rc = target_set_reg(r->t, "control", 0);
+	if (rc)
+		h7_err("cannot start the probe firmware: %s", h7_strerror(rc));
+	return rc;
+}
+
+static int is_branch_step(enum probe_step id)
+{
+	return id == PROBE_STEP_BRANCH || id == PROBE_STEP_BRANCH_ASM;
+}
+
+static int fatal_step(enum probe_step id)
+{
+	return id == PROBE_STEP_READ_VECTORS || id == PROBE_STEP_SET_MSP || id == PROBE_STEP_SET_MSP_LOCAL ||
+	       is_branch_step(id);
+}
+
+static void add_steps(struct runner *r)
+{
+	for (int i = 0; i < r->n_steps; i++) {
+		struct run_step *st = run_add_step(r->rec);
+		const struct step_info *si = recipe_step_info((enum probe_step)r->steps[i]);
+		if (!st)
+			return;
+		st->id = (enum probe_step)r->steps[i];
+		snprintf(st->name, sizeof st->name, "%s", si ? si->name : "?");
+		snprintf(st->source, sizeof st->source, "%s", si ? si->code : "");
+		st->is_setup = si ? si->is_setup : 0;
+		st->is_branch = si ? si->is_branch : 0;
+		if (st->is_branch && r->rec->branch_step < 0)
+			r->rec->branch_step = st->index;
+	}
+}
+
+/* Where a halted core is: which exception is being entered, if any. */
+static int at_vector_catch(struct runner *r, uint32_t pc, uint32_t *ipsr_out)
+{
+	uint64_t xpsr;
+	uint32_t vtor, vec;
+	uint32_t ipsr;
+
+	if (target_get_reg(r->t, "xPSR", &xpsr) != 0)
+		return 0;
+	ipsr = (uint32_t)xpsr & 0x1FFu;
+	*ipsr_out = ipsr;
+	if (ipsr < 2 || ipsr > 6) /* NMI, HardFault, MemManage, BusFault, UsageFault */
+		return 0;
+	if (target_read32(r->t, SCB_VTOR_ADDR, &vtor) != 0 || read_words(r, vtor + 4 * ipsr, 1, &vec) != 0)
+		return 0;
+	return (vec & ~1u) == pc;
+}
+
+static void record_fault(struct runner *r, int step, uint32_t pc, uint32_t ipsr, int in_rom)
+{
+	struct run_record *rec = r->rec;
+	struct run_fault *f;
+
+	if (rec->n_faults >= RUN_MAX_FAULTS)
+		return;
+	f = &rec->faults[rec->n_faults];
+	memset(f, 0, sizeof *f);
+	f->step = step;
+	f->pc = pc;
+	f->ipsr = ipsr;
+	f->in_bootloader = in_rom;
+	if (snapshot(r, &f->snap) != 0)
+		run_note(rec, "the snapshot at fault %d failed", rec->n_faults + 1);
+	if (step >= 0 && step < rec->n_steps && rec->steps[step].fault < 0)
+		rec->steps[step].fault = rec->n_faults;
+	rec->n_faults++;
+}
+
+static int in_sysmem(const struct run_record *rec, uint32_t a)
+{
+	return rec->part.group && a >= rec->part.group->sysmem_start && a < rec->part.group->sysmem_end;
+}
+
+/* Resume past the BKPT at pc. */
+static int resume_past(struct runner *r, uint32_t pc)
+{
+	return target_resume_at(r->t, pc + 2);
+}
+
+static int usb_open(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	struct usbw_options uo;
+	char ctl[96];
+	int rc;
+
+	memset(&uo, 0, sizeof uo);
+	uo.backend = (enum usbw_backend)r->o->usb_backend;
+	uo.board_sim = rec->simulated;
+	if (r->s->sim_ctl_port) {
+		snprintf(ctl, sizeof ctl, "%s:%u", r->s->sim_host, r->s->sim_ctl_port);
+		uo.sim_ctl = ctl;
+	}
+	uo.serial = r->o->usb_serial;
+	uo.path = r->o->usb_path;
+	uo.app_vid = 0x0483;
+	uo.app_pid = 0x5740;
+	uo.new_only = 1;
+	uo.cancel = r->o->cancel;
+	uo.part.dev_id = (uint16_t)(rec->idcode & 0xFFFu);
+	uo.part.idcode = rec->idcode;
+	uo.part.flash_kib = rec->flash_kib;
+	rc = usbw_open(&uo, &r->usb);
+	if (rc) {
+		run_note(rec, "USB watching unavailable: %s", h7_strerror(rc));
+		return rc;
+	}
+	rec->usb_watched = 1;
+	snprintf(rec->usb_backend, sizeof rec->usb_backend, "%s", usbw_backend_name(r->usb));
+	return 0;
+}
+
+/* Run the probe from its first boundary to the branch (or the end). */
+static int run_probe(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	int rc;
+	double t_step = rel_ms(r);
+
+	rc = target_resume(r->t);
+	for (;;) {
+		struct probe_mailbox mb;
+		uint32_t pc, ipsr = 0;
+		uint16_t hw = 0;
+		int cur;
+
+		if (rc)
+			return rc;
+		if (cancelled(r)) {
+			rec->stop = RUN_STOP_INTERRUPTED;
+			return H7_ERROR_INTERRUPTED;
+		}
+		rc = target_wait_halt(r->t, r->o->step_timeout_ms);
+		if (rc == H7_ERROR_TIMEOUT) {
+			int i = read_mailbox(r, &mb) == 0 ? (int)mb.cur_step : -1;
+			target_halt(r->t);
+			target_wait_halt(r->t, 2000);
+			rec->stop = RUN_STOP_TIMEOUT;
+			snprintf(rec->stop_reason, sizeof rec->stop_reason,
+				 "step %d (%s) did not finish within %d ms", i, i >= 0 && i < rec->n_steps ? rec->steps[i].name : "?",
+				 r->o->step_timeout_ms);
+			if (i >= 0 && i < rec->n_steps && snapshot(r, &rec->steps[i].after) == 0)
+				rec->steps[i].has_after = 1;
+			return 0;
+		}
+		if (rc)
+			return rc;
+		if ((rc = get_pc(r, &pc)) != 0 || (rc = read_mailbox(r, &mb)) != 0)
+			return rc;
+		cur = (int)mb.cur_step;
+		if (at_vector_catch(r, pc, &ipsr)) {
+			int step = cur < rec->n_steps ? cur : -1;
+			int fatal = step < 0 || fatal_step(rec->steps[step].id);
+			record_fault(r, step, pc, ipsr, 0);
+			progress(r, "fault in step %d/%d (%s)", cur + 1, rec->n_steps, step >= 0 ? rec->steps[step].name : "?");
+			if (!r->o->keep_going || fatal || rec->n_faults >= RUN_MAX_FAULTS) {
+				rec->stop = RUN_STOP_FAULT;
+				snprintf(rec->stop_reason, sizeof rec->stop_reason, "fault in step %s",
+					 step >= 0 ? rec->steps[step].name : "?");
+				return 0;
+			}
+			rec->faults[rec->n_faults - 1].unwound = 1;
+			rc = target_resume(r->t); /* the probe's handler unwinds to the next step */
+			continue;
+		}
+		if (halfword_at(r, pc, &hw) != 0)
+			hw = 0;
+		if (hw == BKPT_INSN(PROBE_BKPT_STEP) && cur < rec->n_steps) {
+			struct snapshot *s = cur == 0 ? &rec->start : &rec->steps[cur - 1].after;
+			if (snapshot(r, s) != 0)
+				run_note(rec, "the snapshot before step %d failed", cur + 1);
+			else if (cur == 0)
+				rec->has_start = 1;
+			else
+				rec->steps[cur - 1].has_after = 1;
+			if (cur > 0)
+				rec->steps[cur - 1].t_end_ms = rel_ms(r);
+			rec->steps[cur].t_start_ms = rel_ms(r);
+			rec->steps[cur].pc = pc;
+			progress(r, "step %d/%d: %s", cur + 1, rec->n_steps, rec->steps[cur].name);
+			if (is_branch_step(rec->steps[cur].id)) {
+				/* follow the branch: a hardware breakpoint on the entry it will take */
+				uint32_t target_pc = rec->steps[cur].id == PROBE_STEP_BRANCH_ASM ? mb.jump_pc : mb.jump_pc;
+				rec->jump_target = target_pc;
+				if (in_sysmem(rec, target_pc & ~1u) && target_bp_add(r->t, target_pc & ~1u, 2) == 0) {
+					r->bp_set = 1;
+					r->bp_addr = target_pc & ~1u;
+				}
+				rec->t_branch_ms = rel_ms(r);
+				if (r->usb)
+					usbw_mark(r->usb);
+			}
+			(void)t_step;
+			rc = resume_past(r, pc);
+			continue;
+		}
+		if (r->bp_set && pc == r->bp_addr) {
+			rec->reached_sysmem = 1;
+			rec->stop = RUN_STOP_BRANCHED;
+			if (rec->branch_step >= 0)
+				rec->steps[rec->branch_step].t_end_ms = rel_ms(r);
+			if (snapshot(r, &rec->at_sysmem) != 0)
+				run_note(rec, "the snapshot at the bootloader's entry failed");
+			target_bp_remove(r->t, r->bp_addr);
+			r->bp_set = 0;
+			return 0;
+		}
+		if (hw == BKPT_INSN(PROBE_BKPT_DONE)) {
+			rec->stop = RUN_STOP_DONE;
+			if (rec->n_steps > 0 && snapshot(r, &rec->steps[rec->n_steps - 1].after) == 0)
+				rec->steps[rec->n_steps - 1].has_after = 1;
+			return 0;
+		}
+		if (hw == BKPT_INSN(PROBE_BKPT_ERROR)) {
+			rec->stop = RUN_STOP_ERROR;
+			snprintf(rec->stop_reason, sizeof rec->stop_reason, "the probe rejected its mailbox (error %u)",
+				 mb.error);
+			return H7_ERROR_INTERNAL;
+		}
+		/* a halt we did not plan: after the branch, the jump went somewhere unexpected */
+		rec->stop = RUN_STOP_ERROR;
+		snprintf(rec->stop_reason, sizeof rec->stop_reason, "unexpected halt at 0x%08X (step %d)", pc, cur + 1);
+		if (in_sysmem(rec, pc))
+			rec->reached_sysmem = 1;
+		return 0;
+	}
+}
+
+/* After the core arrived in system memory: let the bootloader run, wait for USB,
+ * then look at the CM7 once more. */
+static void watch_bootloader(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	int rc;
+
+	rc = target_resume(r->t);
+	if (rc) {
+		run_note(rec, "cannot resume into the bootloader: %s", h7_strerror(rc));
+		return;
+	}
+	progress(r, "in the bootloader: waiting up to %.1f s for the DFU device", r->o->usb_timeout_ms / 1000.0);
+	if (r->usb) {
+		rc = usbw_wait(r->usb, r->o->usb_timeout_ms, &rec->usb);
+		if (rc && rc != H7_ERROR_TIMEOUT)
+			run_note(rec, "USB watching failed: %s", h7_strerror(rc));
+	} else {
+		usleep((useconds_t)r->o->usb_timeout_ms * 1000u);
+	}
+	/* a fault in the bootloader halts the core through vector catch */
+	{
+		enum target_state st;
+		uint32_t pc, ipsr;
+		if (target_state(r->t, &st) == 0 && st == TARGET_STATE_HALTED && get_pc(r, &pc) == 0 &&
+		    at_vector_catch(r, pc, &ipsr))
+			record_fault(r, -1, pc, ipsr, 1);
+	}
+	if (target_halt(r->t) == 0 && target_wait_halt(r->t, 2000) == 0) {
+		if (snapshot(r, &rec->late) == 0)
+			rec->has_late = 1;
+	}
+}
+
+static void sim_stats(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	struct simctl *c = NULL;
+	struct simctl_line l;
+	char hp[96];
+	const char *v;
+
+	if (!r->s->sim_ctl_port)
+		return;
+	snprintf(hp, sizeof hp, "%s:%u", r->s->sim_host, r->s->sim_ctl_port);
+	if (simctl_connect(hp, 2000, &c) != 0)
+		return;
+	if (simctl_command(c, "stats", &l, 2000) == 0) {
+		if ((v = simctl_get(&l, "flash_write_attempts")))
+			rec->sim_flash_writes = strtoll(v, NULL, 10);
+		if ((v = simctl_get(&l, "optbyte_write_attempts")))
+			rec->sim_optbyte_writes = strtoll(v, NULL, 10);
+	}
+	simctl_close(c);
+}
+
+static void verdict(struct run_record *rec)
+{
+	if (rec->n_faults > 0)
+		rec->verdict = RUN_VERDICT_FAULT;
+	else if (rec->usb.found)
+		rec->verdict = RUN_VERDICT_DFU_ENUMERATED;
+	else if (rec->stop == RUN_STOP_BRANCHED || rec->stop == RUN_STOP_DONE || rec->stop == RUN_STOP_TIMEOUT ||
+		 rec->stop == RUN_STOP_ERROR)
+		rec->verdict = RUN_VERDICT_NO_DFU;
+	else
+		rec->verdict = RUN_VERDICT_ERROR;
+}
+
+static void restore(struct runner *r)
+{
+	if (!r->t)
+		return;
+	if (cancelled(r))
+		ocd_rpc_clear_interrupted(); /* restoring the board needs OpenOCD once more */
+	if (r->bp_set)
+		target_bp_remove(r->t, r->bp_addr);
+	target_select(r->t, TARGET_CM7);
+	target_vector_catch(r->t, 0);
+	if (r->o->keep_halted) {
+		target_halt(r->t);
+		return;
+	}
+	if (target_reset_run(r->t) != 0)
+		h7_warn("could not reset the target at the end of the run");
+}
+
+static int run_recipe(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	const struct recipe *rp = recipe_find(r->o->recipe);
+	int rc;
+
+	if (!rp) {
+		h7_err("unknown recipe '%s' (see --list-recipes)", r->o->recipe);
+		return H7_ERROR_INVALID_PARAM;
+	}
+	snprintf(rec->recipe, sizeof rec->recipe, "%s", rp->name);
+	rec->setup = r->o->setup;
+	r->n_steps = recipe_expand(rp, &r->o->setup, r->steps, PROBE_MAX_STEPS);
+	if (r->n_steps < 0)
+		return r->n_steps;
+
+	progress(r, "reset and identify the part");
+	if ((rc = target_select(r->t, TARGET_CM7)) != 0 || (rc = target_reset_halt(r->t)) != 0)
+		return rc;
+	if ((rc = identify(r)) != 0)
+		return rc;
+	rec->jump_addr = rp->addr == RECIPE_ADDR_SEED ? RECIPE_SEED_ADDR : rec->part_entry;
+	vecread(r, rec->jump_addr, &rec->vec_jump);
+	vecread(r, rec->part_entry, &rec->vec_part);
+	if ((rc = setup_cm4(r)) != 0)
+		return rc;
+	if ((rc = snapshot(r, &rec->initial)) != 0)
+		return rc;
+	add_steps(r);
+	progress(r, "load the probe firmware");
+	if ((rc = load_probe(r)) != 0)
+		return rc;
+	if ((rc = target_vector_catch(r->t, TARGET_VC_FAULTS)) != 0)
+		return rc;
+	usb_open(r);
+	rc = run_probe(r);
+	if (rc == 0 && rec->reached_sysmem && rec->stop == RUN_STOP_BRANCHED)
+		watch_bootloader(r);
+	else if (r->usb && rc == 0)
+		usbw_wait(r->usb, 1, &rec->usb); /* collect the timeline so far */
+	snapshot_cm4(r);
+	return rc;
+}
+
+int runner_run(const struct runner_opts *o, struct run_record *rec)
+{
+	struct runner r;
+	struct session_opts so;
+	const char *sim_args[4] = { NULL };
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.o = o;
+	r.rec = rec;
+	r.t0 = now_ms();
+	snprintf(rec->board, sizeof rec->board, "%s", o->openocd ? "attached" : (o->board ? o->board : "sim"));
+	rec->keep_going = o->keep_going;
+
+	memset(&so, 0, sizeof so);
+	so.board = o->board;
+	so.attach = o->openocd;
+	so.sim_attach = o->h7sim;
+	if (o->sim_flash) {
+		sim_args[0] = "--flash";
+		sim_args[1] = o->sim_flash;
+		so.sim_args = sim_args;
+	}
+	progress(&r, "start OpenOCD%s", (!o->board || !strcmp(o->board, "sim")) && !o->openocd ? " and h7sim" : "");
+	rc = session_open(&so, &r.s);
+	if (rc) {
+		rec->error = rc;
+		rec->verdict = RUN_VERDICT_ERROR;
+		rec->stop = RUN_STOP_ERROR;
+		snprintf(rec->stop_reason, sizeof rec->stop_reason, "could not start the debug session: %s",
+			 h7_strerror(rc));
+		goto done;
+	}
+	r.t = r.s->target;
+	rec->simulated = r.s->board && r.s->board->simulated;
+	if (r.s->openocd_log[0])
+		snprintf(rec->openocd_log, sizeof rec->openocd_log, "%s", r.s->openocd_log);
+	if (r.s->fallback_note)
+		run_note(rec, "%s", r.s->fallback_note);
+
+	rc = o->elf ? H7_ERROR_NOT_SUPPORTED : run_recipe(&r);
+	if (cancelled(&r)) {
+		rc = H7_ERROR_INTERRUPTED;
+		rec->stop = RUN_STOP_INTERRUPTED;
+		snprintf(rec->stop_reason, sizeof rec->stop_reason, "interrupted by a signal");
+	}
+	if (rc && rec->stop == RUN_STOP_NONE) {
+		rec->stop = rc == H7_ERROR_INTERRUPTED ? RUN_STOP_INTERRUPTED : RUN_STOP_ERROR;
+		snprintf(rec->stop_reason, sizeof rec->stop_reason, "%s", h7_strerror(rc));
+	}
+	restore(&r);
+	sim_stats(&r);
+	if (rc) {
+		rec->error = rc;
+		rec->verdict = RUN_VERDICT_ERROR;
+	} else {
+		verdict(rec);
+	}
+	usbw_close(r.usb);
+	session_close(r.s, 1);
+done:
+	rec->t_total_ms = rel_ms(&r);
+	if (o->progress)
+		fprintf(stderr, "\r\033[K");
+	return rc;
+}
