@@ -187,6 +187,8 @@ struct core {
 	/* MPU */
 	uint32_t mpu_ctrl, mpu_rnr, mpu_rbar[16], mpu_rasr[16];
 	bool mpu_applied;
+	uint8_t *page_prot;           /* protections applied per 4 KiB page (ucpu_mpu_apply) */
+	unsigned npages;
 
 	/* debug */
 	uint32_t dhcsr_ctrl, dhcsr_sticky, dcrdr, demcr;

@@ -416,6 +416,8 @@ void ucpu_fini(struct core *c)
 	c->uc = NULL;
 	free(c->mmio);
 	c->mmio = NULL;
+	free(c->page_prot);
+	c->page_prot = NULL;
 }
 
 void ucpu_code_dirty(struct core *c, uint32_t lo, uint32_t hi)
@@ -503,10 +505,15 @@ static void ucpu_unmap_sinks(struct core *c)
 	c->nsink = 0;
 }
 
+static uint32_t ucpu_mpu_perm(const struct core *c, uint32_t addr);
+
 /* An instruction fetch at pc failed. */
 static void ucpu_fetch_fault(struct core *c, uint32_t pc)
 {
-	if (pc >= SOC_PERIPH_BASE) {
+	if (soc_region_at(c->soc, pc, 1u << c->idx)) {
+		/* memory that is there: the MPU forbids execution */
+		exc_fault(c, CORE_FAULT_MEM, CFSR_IACCVIOL, 0);
+	} else if (pc >= SOC_PERIPH_BASE) {
 		/* Peripheral, Device and System regions are execute-never (DDI0403
 		 * B3.1 "default memory map"): MemManage IACCVIOL */
 		exc_fault(c, CORE_FAULT_MEM, CFSR_IACCVIOL, 0);
@@ -659,7 +666,8 @@ uint64_t ucpu_run(struct core *c, uint64_t max_instr)
 		break;
 	case UC_ERR_WRITE_PROT:
 		executed = c->cnt ? c->cnt - 1 : 0;
-		if (soc_region_at(c->soc, c->mem_fault_addr, 1u << c->idx))
+		if (soc_region_at(c->soc, c->mem_fault_addr, 1u << c->idx) &&
+		    (ucpu_mpu_perm(c, c->mem_fault_addr) & UC_PROT_WRITE))
 			ucpu_refused_write(c, c->mem_fault_addr);
 		else
 			exc_fault(c, CORE_FAULT_MEM, CFSR_DACCVIOL | CFSR_MMARVALID, c->mem_fault_addr);
@@ -695,6 +703,11 @@ uint64_t ucpu_run(struct core *c, uint64_t max_instr)
 	}
 	if (c->sink_hit) {
 		c->soc->stats.bus_errors++;
+		/* ABFSR (DDI0489): the M7 interface that saw the error, AHBP for
+		 * the peripheral range, AXIM otherwise; AXIMTYPE DECERR */
+		if (c->var->has_cache)
+			c->abfsr |= c->sink_addr - SOC_PERIPH_BASE < SOC_PERIPH_END - SOC_PERIPH_BASE ? (1u << 2)
+													 : (1u << 3) | (3u << 8);
 		sim_dbg("%s: store to reserved 0x%08X at pc 0x%08X: imprecise BusFault follows",
 			c->var->name, c->sink_addr, pc);
 		if (!c->async_pending) {
@@ -729,8 +742,88 @@ void ucpu_step(struct core *c)
 
 /* ------------------------------------------------------------------ MPU */
 
+/* Access rights the MPU grants a privileged access at addr (UC_PROT_* bits),
+ * DDI0403 B3.5 "Protected Memory System Architecture": the highest-numbered
+ * enabled region containing addr (and not in a disabled subregion) decides;
+ * no region: the default map if PRIVDEFENA, else no access. */
+static uint32_t ucpu_mpu_perm(const struct core *c, uint32_t addr)
+{
+	uint32_t rasr = 0, perm;
+	int hit = -1;
+
+	if (!(c->mpu_ctrl & 1u))
+		return UC_PROT_ALL;
+	for (int n = (int)c->var->mpu_regions - 1; n >= 0 && hit < 0; n--) {
+		uint64_t size;
+		uint32_t base;
+
+		rasr = c->mpu_rasr[n];
+		if (!(rasr & 1u) || ((rasr >> 1) & 0x1Fu) < 4)
+			continue; /* disabled, or SIZE below the 32-byte minimum */
+		size = 1ull << (((rasr >> 1) & 0x1Fu) + 1);
+		base = (uint32_t)(c->mpu_rbar[n] & ~(size - 1) & ~0x1Fu);
+		if ((uint64_t)(addr - base) >= size)
+			continue;
+		if (size >= 256 && ((rasr >> (8 + (unsigned)((addr - base) / (size / 8)))) & 1u))
+			continue; /* subregion disabled */
+		hit = n;
+	}
+	if (hit < 0)
+		return (c->mpu_ctrl & 4u) ? UC_PROT_ALL : UC_PROT_NONE;
+	switch ((rasr >> 24) & 7u) { /* AP, privileged view */
+	case 1: case 2: case 3: perm = UC_PROT_READ | UC_PROT_WRITE; break;
+	case 5: case 6: case 7: perm = UC_PROT_READ; break;
+	default: perm = UC_PROT_NONE; break;
+	}
+	if (perm && !((rasr >> 28) & 1u))
+		perm |= UC_PROT_EXEC;
+	return perm;
+}
+
+/* The MPU is enforced through Unicorn page protections, so at 4 KiB
+ * granularity (each page takes the rights of its first byte) and for
+ * privileged accesses only; HFNMIENA is not modelled (the MPU stays on in
+ * HardFault and NMI handlers). Peripherals are not covered. */
 void ucpu_mpu_apply(struct core *c)
 {
-	/* stage 2 */
+	unsigned pg = 0;
+
 	c->mpu_applied = true;
+	if (!c->page_prot) {
+		for (unsigned i = 0; i < SOC_NUM_REGIONS; i++)
+			if (c->soc->region[i].cores & (1u << c->idx))
+				c->npages += c->soc->region[i].size >> 12;
+		c->page_prot = calloc(c->npages ? c->npages : 1, 1);
+		if (!c->page_prot)
+			return;
+		memset(c->page_prot, 0xFF, c->npages); /* unknown: apply everything once */
+	}
+	for (unsigned i = 0; i < SOC_NUM_REGIONS; i++) {
+		const struct soc_region *r = &c->soc->region[i];
+		uint32_t natural = r->kind == SOC_RAM ? UC_PROT_ALL : (UC_PROT_READ | UC_PROT_EXEC);
+		uint32_t run_start = 0, run_prot = 0;
+		unsigned run_len = 0;
+
+		if (!(r->cores & (1u << c->idx)))
+			continue;
+		for (uint32_t off = 0; off <= r->size; off += 0x1000, pg++) {
+			uint32_t prot = off < r->size ? (natural & ucpu_mpu_perm(c, r->base + off)) : 0xFFu;
+			bool same = off < r->size && c->page_prot[pg] == prot;
+
+			if (run_len && (prot != run_prot || same || off == r->size)) {
+				uc_mem_protect(c->uc, run_start, (size_t)run_len << 12, run_prot);
+				run_len = 0;
+			}
+			if (off == r->size)
+				break;
+			if (!same) {
+				if (!run_len) {
+					run_start = r->base + off;
+					run_prot = prot;
+				}
+				run_len++;
+				c->page_prot[pg] = (uint8_t)prot;
+			}
+		}
+	}
 }

@@ -39,6 +39,8 @@ void t_loop(void);
 void t_cm4_compute(void);
 void t_flash_write(void);
 void t_supply_ldo(void);
+void t_mpu_xn(void);
+void t_mpu_data(void);
 void h_hardfault(void);
 void h_memmanage(void);
 void h_busfault(void);
@@ -79,6 +81,8 @@ __attribute__((section(".entries"), used)) const vector testfw_entries[TF_COUNT]
 	[TF_CM4_COMPUTE] = t_cm4_compute,
 	[TF_FLASH_WRITE] = t_flash_write,
 	[TF_SUPPLY_LDO] = t_supply_ldo,
+	[TF_MPU_XN] = t_mpu_xn,
+	[TF_MPU_DATA] = t_mpu_data,
 };
 
 static volatile uint32_t ticks;
@@ -190,11 +194,13 @@ __attribute__((naked)) void t_store_reserved(void)
 		       ".ltorg");
 }
 
-void h_hardfault(void) { BKPT(3); }
-void h_memmanage(void) { BKPT(4); }
-void h_busfault(void) { BKPT(5); }
-void h_usagefault(void) { BKPT(6); }
-void h_other(void) { BKPT(7); }
+/* handlers start with a NOP: a halt ON their first instruction (vector catch)
+ * is then told apart from a halt on their BKPT */
+__attribute__((naked)) void h_hardfault(void) { __asm volatile("nop\n\tbkpt #3"); }
+__attribute__((naked)) void h_memmanage(void) { __asm volatile("nop\n\tbkpt #4"); }
+__attribute__((naked)) void h_busfault(void) { __asm volatile("nop\n\tbkpt #5"); }
+__attribute__((naked)) void h_usagefault(void) { __asm volatile("nop\n\tbkpt #6"); }
+__attribute__((naked)) void h_other(void) { __asm volatile("nop\n\tbkpt #7"); }
 
 /* ------------------------------------------------------------ the seed case */
 
@@ -388,4 +394,33 @@ void t_supply_ldo(void)
 		n++;
 	RESULT[8] = n;
 	BKPT(1);
+}
+
+/* ------------------------------------------------------------ MPU (PM0253) */
+
+#define MPU_CTRL REG(0xE000ED94u)
+#define MPU_RNR REG(0xE000ED98u)
+#define MPU_RBAR REG(0xE000ED9Cu)
+#define MPU_RASR REG(0xE000EDA0u)
+
+void t_mpu_xn(void)
+{
+	MPU_RNR = 0;
+	MPU_RBAR = 0x1FF00000u;
+	MPU_RASR = (1u << 28) | (3u << 24) | (16u << 1) | 1u; /* XN, full access, 128 KiB */
+	MPU_CTRL = 5u; /* ENABLE | PRIVDEFENA */
+	__asm volatile("dsb\n\tisb");
+	((void (*)(void))(*(volatile uint32_t *)0x1FF09804u))();
+	BKPT(2);
+}
+
+void t_mpu_data(void)
+{
+	MPU_RNR = 1;
+	MPU_RBAR = 0x38000000u;
+	MPU_RASR = (0u << 24) | (15u << 1) | 1u; /* no access, 64 KiB */
+	MPU_CTRL = 5u;
+	__asm volatile("dsb\n\tisb");
+	RESULT[9] = *(volatile uint32_t *)0x38000100u;
+	BKPT(2);
 }

@@ -23,6 +23,8 @@ enum testfw_entry {
 	TF_CM4_COMPUTE,      /* integer work for the CM4; result at TESTFW_RESULT + 0x40 */
 	TF_FLASH_WRITE,      /* firmware writes to flash (refused); BKPT */
 	TF_SUPPLY_LDO,       /* PWR_CR3 = LDOEN (wrong for the disco board), wait ACTVOSRDY */
+	TF_MPU_XN,           /* MPU: system memory execute-never, then call the ROM */
+	TF_MPU_DATA,         /* MPU: SRAM4 no access, then load from 0x38000100 */
 	TF_COUNT
 };
 
