@@ -510,6 +510,7 @@ static uint32_t ucpu_mpu_perm(const struct core *c, uint32_t addr);
 /* An instruction fetch at pc failed. */
 static void ucpu_fetch_fault(struct core *c, uint32_t pc)
 {
+	sim_dbg("%s: instruction fetch at 0x%08X failed", c->var->name, pc);
 	if (soc_region_at(c->soc, pc, 1u << c->idx)) {
 		/* memory that is there: the MPU forbids execution */
 		exc_fault(c, CORE_FAULT_MEM, CFSR_IACCVIOL, 0);

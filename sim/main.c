@@ -200,8 +200,8 @@ static void main_loop(struct main_ctx *m)
 		struct pollfd pfd[3 + CTL_MAX_CLIENTS];
 		unsigned idx[3 + CTL_MAX_CLIENTS];
 		nfds_t n = 0;
-		bool busy = soc_busy(&m->soc);
-		struct timespec zero = { 0, 0 }, idle = { 1, 0 };
+		int wait = soc_wait_ms(&m->soc);
+		struct timespec ts = { 1, 0 };
 		int rc;
 
 		pfd[n] = (struct pollfd){ m->rbb_listen, POLLIN, 0 };
@@ -218,7 +218,11 @@ static void main_loop(struct main_ctx *m)
 			pfd[n] = (struct pollfd){ m->ctl.cl[i].fd, (short)(POLLIN | (m->ctl.cl[i].out_len ? POLLOUT : 0)), 0 };
 			idx[n++] = i;
 		}
-		rc = ppoll(pfd, n, busy ? &zero : &idle, &waitmask);
+		if (wait >= 0 && wait < 1000) {
+			ts.tv_sec = 0;
+			ts.tv_nsec = (long)wait * 1000000L;
+		}
+		rc = ppoll(pfd, n, &ts, &waitmask);
 		if (rc < 0 && errno != EINTR)
 			break;
 		interactive = false;
@@ -236,7 +240,7 @@ static void main_loop(struct main_ctx *m)
 			else if (pfd[k].revents & POLLOUT)
 				ctl_flush(&m->ctl, idx[k]);
 		}
-		if (busy)
+		if (wait >= 0)
 			soc_run(&m->soc, interactive ? MAIN_SLICE_INTERACTIVE : MAIN_SLICE_FREE);
 	}
 }

@@ -364,11 +364,11 @@ static void periph_pwr_write(struct soc *s, uint32_t off, uint32_t v)
 			 * SMPSEXTHP and SMPSLEVEL can be written only once after POR */
 			p->supply_locked = true;
 			keep = supply;
-			if ((supply & 0xFu) != (s->opt.board->supply & 0xFu)) {
+			if ((supply & s->opt.board->supply_mask) != s->opt.board->supply_value) {
 				p->supply_stuck = true;
 				sim_warn("PWR_CR3 supply configuration 0x%02X does not match the %s board "
-					 "(0x%02X, %s): ACTVOSRDY will never be set until power is cycled",
-					 supply, s->opt.board->name, s->opt.board->supply, s->opt.board->supply_ref);
+					 "(%s): ACTVOSRDY will never be set until power is cycled",
+					 supply, s->opt.board->name, s->opt.board->supply_ref);
 			}
 		} else if (supply != keep) {
 			sim_dbg("PWR_CR3 supply bits are locked until power-on; write ignored");

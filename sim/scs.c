@@ -419,13 +419,15 @@ static void scs_write32(struct core *c, uint32_t off, uint32_t v, uint32_t mask,
 	if (off >= 0x100 && off < 0x120) {
 		unsigned w = (off - 0x100) / 4;
 
-		c->irq_en[w] |= v & mask & scs_irq_mask(w);
+		if (w < EXC_WORDS)
+			c->irq_en[w] |= v & mask & scs_irq_mask(w);
 		soc_irq_update(c->soc);
 		ucpu_request_stop(c);
 		return;
 	}
 	if (off >= 0x180 && off < 0x1A0) {
-		c->irq_en[(off - 0x180) / 4] &= ~(v & mask);
+		if ((off - 0x180) / 4 < EXC_WORDS)
+			c->irq_en[(off - 0x180) / 4] &= ~(v & mask);
 		return;
 	}
 	if (off >= 0x200 && off < 0x220) {

@@ -29,13 +29,16 @@ static const struct core_variant soc_cm4 = {
 	.has_cache = false,
 };
 
-/* Boards: HSE and the power supply the PCB is wired for. The PWR_CR3 value is
- * what HAL_PWREx_ConfigSupply() writes for that supply (PWR_DIRECT_SMPS_SUPPLY
- * = SDEN). */
+/* Boards: HSE and the power supply the PCB is wired for. On a direct-SMPS
+ * board VCORE comes from the SMPS: configurations that keep it on work (direct
+ * SMPS, HAL's PWR_DIRECT_SMPS_SUPPLY = SDEN, or the reset default SMPS feeding
+ * the LDO, SDEN|LDOEN); LDO-only or bypass configurations leave the chip stuck. */
 const struct soc_board soc_boards[] = {
-	{ "disco", 25000000u, PWR_CR3_SDEN, "direct SMPS, ST UM2488 (STM32H745I-DISCO)" },
-	{ "nucleo-h745zi-q", 8000000u, PWR_CR3_SDEN, "direct SMPS, ST UM2408 (NUCLEO-H745ZI-Q)" },
-	{ NULL, 0, 0, NULL },
+	{ "disco", 25000000u, PWR_CR3_SDEN | PWR_CR3_BYPASS, PWR_CR3_SDEN,
+	  "direct SMPS, ST UM2488 (STM32H745I-DISCO)" },
+	{ "nucleo-h745zi-q", 8000000u, PWR_CR3_SDEN | PWR_CR3_BYPASS, PWR_CR3_SDEN,
+	  "direct SMPS, ST UM2408 (NUCLEO-H745ZI-Q)" },
+	{ NULL, 0, 0, 0, NULL },
 };
 
 const struct soc_board *soc_board_find(const char *name)
@@ -557,21 +560,36 @@ static uint64_t soc_next_timed(const struct soc *s)
 	return t;
 }
 
-bool soc_busy(const struct soc *s)
+static uint64_t soc_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int soc_wait_ms(const struct soc *s)
 {
 	bool waiting = false;
+	uint64_t next;
 
 	if (!s->power)
-		return false;
+		return -1;
 	for (unsigned k = 0; k < 2; k++) {
 		if (soc_core_runs(&s->core[k]))
-			return true;
+			return 0;
 		if (soc_core_waits(&s->core[k]))
 			waiting = true;
 	}
 	if (waiting && soc_next_timed(s) != UINT64_MAX)
-		return true;
-	return usbbus_next_event(s) != UINT64_MAX && waiting;
+		return 0; /* sleeping cores: jump to the event */
+	next = usbbus_next_event(s);
+	if (next == UINT64_MAX)
+		return -1;
+	/* nothing runs (halted, locked up): time passes as on the wall clock */
+	if (next <= s->sim_ns)
+		return 0;
+	return (int)((next - s->sim_ns) / 1000000u) + 1;
 }
 
 /* advance simulated time by dt ns; cores that did not execute still count it */
@@ -596,7 +614,7 @@ static void soc_advance(struct soc *s, uint64_t dt, const bool ran[2])
 
 bool soc_run(struct soc *s, uint64_t slice)
 {
-	uint64_t hz7, hz4, next, n7 = 0, n4 = 0, dt = 0;
+	uint64_t hz7, hz4, next, n7 = 0, n4 = 0, dt = 0, wall_now = soc_wall_ns();
 	bool ran[2];
 
 	if (!s->power)
@@ -628,11 +646,22 @@ bool soc_run(struct soc *s, uint64_t slice)
 		bool waiting = soc_core_waits(&s->core[0]) || soc_core_waits(&s->core[1]);
 		uint64_t t = soc_next_timed(s);
 
-		if (!waiting || t == UINT64_MAX)
+		if (waiting && t != UINT64_MAX) {
+			/* every runnable core sleeps: jump to the next timed event */
+			dt = t > s->sim_ns ? t - s->sim_ns : 0;
+		} else if (next != UINT64_MAX) {
+			/* no core runs: simulated time follows the wall clock */
+			uint64_t wall = wall_now - s->wall_ns;
+
+			dt = next > s->sim_ns ? next - s->sim_ns : 0;
+			if (wall < dt)
+				dt = wall;
+		} else {
+			s->wall_ns = wall_now;
 			return false;
-		/* every runnable core sleeps: jump to the next timed event */
-		dt = t > s->sim_ns ? t - s->sim_ns : 0;
+		}
 	}
+	s->wall_ns = wall_now;
 	soc_advance(s, dt, ran);
 	return true;
 }

@@ -54,7 +54,9 @@ struct soc_region {
 struct soc_board {
 	const char *name;
 	uint32_t hse_hz;        /* HSE crystal/clock present on the board (0: none) */
-	uint32_t supply;        /* the PWR_CR3 supply configuration the board is wired for */
+	/* PWR_CR3 supply configurations the board's wiring works with:
+	 * (value & supply_mask) == supply_value */
+	uint32_t supply_mask, supply_value;
 	const char *supply_ref;
 };
 
@@ -89,6 +91,7 @@ struct soc {
 	unsigned local_reset_mask;      /* AIRCR.VECTRESET written by a running core */
 	uint64_t sim_ns;
 	uint64_t ns_frac;               /* sub-nanosecond remainder (in Hz units) */
+	uint64_t wall_ns;               /* CLOCK_MONOTONIC at the last soc_run */
 	struct soc_stats stats;
 	uint64_t *jtag_scans;           /* counted by the JTAG layer */
 	uint32_t apbd_addr[64], apbd_val[64]; /* debug APB storage (SWO, funnel, TPIU) */
@@ -132,9 +135,11 @@ void soc_cache_writeback(struct soc *s, struct core *c, uint32_t addr, const uin
  * advance simulated time. Returns true if any core executed instructions or
  * time moved. */
 bool soc_run(struct soc *s, uint64_t slice);
-/* is there anything to simulate without outside input (a core running, or a
- * sleeping core with a timed event to wait for) */
-bool soc_busy(const struct soc *s);
+/* How long the event loop may wait for input before calling soc_run again:
+ * 0 (a core runs, or sleeping cores wait for a timed event, which is skipped
+ * to), N ms (no core runs but the USB host has a timer: simulated time then
+ * follows the wall clock), -1 (nothing will happen without outside input). */
+int soc_wait_ms(const struct soc *s);
 /* interrupt line n changed level */
 void soc_set_irq(struct soc *s, unsigned irq, bool level);
 /* something changed that may make an interrupt pending: re-sample the lines */
