@@ -636,7 +636,7 @@ void dfuse_check(const struct dfuse_info *info, const struct dfuse_part *part, s
 
 	if (!part || (!part->dev_id && !part->idcode && !part->flash_kib))
 		return;
-	if (part->idcode && info->strings_read && info->serial[0]) {
+	if (part->idcode && info->serial[0]) {
 		char want[13];
 		dfuse_expected_serial(part->idcode, want);
 		if (strcmp(want, info->serial) != 0)
