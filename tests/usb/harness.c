@@ -15,6 +15,8 @@
  *   --h7sim-arg ARG          an argument for h7sim (repeatable)
  *   --user NAME              run the program as this user (when root): with a device
  *                            spec's deny=1 this gives a real EACCES on its node
+ *   --events-file PATH       append "MONO_MS add|remove PORT PROFILE" per device change
+ *                            (CLOCK_MONOTONIC ms, the clock h7jumpdiag uses): latency benchmarks
  *   --list-profiles          print the device profiles and exit
  *
  * In PROGRAM's arguments and in --h7sim-arg values, {rbb} and {ctl} become the
@@ -73,6 +75,17 @@ static int rbb_port, ctl_port;
 static uid_t run_uid;
 static gid_t run_gid;
 static gboolean run_as;
+static FILE *events_file;
+
+/* t: when the change began (before sysfs and the uevent), so a program that
+ * sees the device before this line is written still gets the right time */
+static void log_change(double t, const char *what, const struct emu_dev *d)
+{
+	if (events_file) {
+		fprintf(events_file, "%.3f %s %s %s\n", t, what, d->port, d->profile);
+		fflush(events_file);
+	}
+}
 
 static double mono_ms(void)
 {
@@ -127,6 +140,7 @@ static gboolean add_device(const char *spec, GError **err)
 	struct emu_dev *d = emu_dev_new(spec, next_devnum, err);
 	char *rec;
 	gboolean ok;
+	double t0;
 
 	if (!d)
 		return FALSE;
@@ -142,6 +156,7 @@ static gboolean add_device(const char *spec, GError **err)
 		return FALSE;
 	}
 	rec = emu_dev_record(d);
+	t0 = mono_ms();
 	/* under the preload this also sends the "add" uevent */
 	ok = umockdev_testbed_add_from_string(tb, rec, err);
 	g_free(rec);
@@ -155,6 +170,7 @@ static gboolean add_device(const char *spec, GError **err)
 			say("chmod %s: %s", node, g_strerror(errno));
 		g_free(node);
 	}
+	log_change(t0, "add", d);
 	g_ptr_array_add(live, d);
 	say("added %s %04x:%04x on %s (%s)", d->profile, d->vid, d->pid, d->port, d->node);
 	return TRUE;
@@ -163,14 +179,17 @@ static gboolean add_device(const char *spec, GError **err)
 static void remove_device(const char *port)
 {
 	struct emu_dev *d = find_live(port);
+	double t0;
 
 	if (!d) {
 		say("remove %s: no device there", port);
 		return;
 	}
+	t0 = mono_ms();
 	g_atomic_int_set(&d->unplugged, 1);
 	umockdev_testbed_uevent(tb, d->syspath, "remove"); /* needs the device still in sysfs */
 	umockdev_testbed_remove_device(tb, d->syspath);
+	log_change(t0, "remove", d);
 	g_ptr_array_remove(live, d);
 	g_ptr_array_add(gone, d);
 	say("removed %s on %s (%u control transfers served)", d->profile, port, d->n_ctrl);
@@ -474,7 +493,7 @@ int main(int argc, char **argv)
 	gchar **at = NULL, **cmd = NULL, *h7sim = NULL, **sim_args = NULL;
 	gint timeout_ms = 20000;
 	gboolean wait_mon = FALSE, list = FALSE;
-	gchar *user = NULL;
+	gchar *user = NULL, *events_path = NULL;
 	GOptionEntry entries[] = {
 		{ "at", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &at, "add or remove a device", "MS:add:SPEC|MS:remove:PORT" },
 		{ "wait-monitor", 'w', 0, G_OPTION_ARG_NONE, &wait_mon, "count --at times from the program's uevent monitor",
@@ -483,6 +502,7 @@ int main(int argc, char **argv)
 		{ "h7sim", 0, 0, G_OPTION_ARG_FILENAME, &h7sim, "bridge h7sim's simulated bus", "PROGRAM" },
 		{ "h7sim-arg", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sim_args, "an argument for h7sim", "ARG" },
 		{ "user", 0, 0, G_OPTION_ARG_STRING, &user, "run the program as this user", "NAME" },
+		{ "events-file", 0, 0, G_OPTION_ARG_FILENAME, &events_path, "log device changes", "PATH" },
 		{ "list-profiles", 0, 0, G_OPTION_ARG_NONE, &list, "print the device profiles", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &cmd, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -511,6 +531,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (events_path && !(events_file = fopen(events_path, "a"))) {
+		g_printerr("h7usb-harness: %s: %s\n", events_path, g_strerror(errno));
+		return 2;
+	}
 	if (user && geteuid() == 0) {
 		struct passwd *pw = getpwnam(user);
 		if (!pw) {
@@ -628,5 +652,8 @@ out:
 	g_strfreev(sim_args);
 	g_free(h7sim);
 	g_free(user);
+	g_free(events_path);
+	if (events_file)
+		fclose(events_file);
 	return rc;
 }
