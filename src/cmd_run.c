@@ -1,6 +1,7 @@
 /* h7jumpdiag run: the step-by-step jump runner (issue: probe firmware and runner). */
 #include "cli.h"
 #include "h7jumpdiag/error.h"
+#include "recipe.h"
 
 enum {
 	OPT_BOARD = 1,
@@ -22,9 +23,19 @@ static const struct cli_option run_options[] = {
 	{ NULL, 0, CLI_NO_ARG, NULL, NULL, 0 }
 };
 
+static void list_recipes(FILE *f)
+{
+	for (const struct recipe *r = recipe_table; r->name; r++)
+		fprintf(f, "%-24s %s\n", r->name, r->summary);
+}
+
 static int run_main(const struct cli_command *cmd, const struct cli_parsed *args, struct h7_io *io)
 {
-	(void)args;
+	for (int i = 0; i < args->n_values; i++)
+		if (args->values[i].id == OPT_LIST_RECIPES) {
+			list_recipes(io->out);
+			return H7_EXIT_OK;
+		}
 	fprintf(io->err, "h7jumpdiag %s: not implemented yet\n", cmd->name);
 	return H7_EXIT_INTERNAL;
 }

@@ -36,6 +36,8 @@ static const struct cli_case cases[] = {
 	{ { "h7jumpdiag", "run", "--board" }, H7_EXIT_USAGE, NULL, "needs a value" },
 	{ { "h7jumpdiag", "run", "--list-recipes=yes" }, H7_EXIT_USAGE, NULL, "takes no value" },
 	{ { "h7jumpdiag", "run", "--help" }, H7_EXIT_OK, "--recipe", NULL },
+	{ { "h7jumpdiag", "run", "--list-recipes" }, H7_EXIT_OK, "seed+addr+cache+irq ", NULL },
+	{ { "h7jumpdiag", "run", "--list-recipes" }, H7_EXIT_OK, "\nst ", NULL },
 	{ { "h7jumpdiag", "snapshot", "--help" }, H7_EXIT_OK, "--core", NULL },
 	{ { "h7jumpdiag", "decode", "--help" }, H7_EXIT_OK, "--cfsr", NULL },
 	{ { "h7jumpdiag", "usb", "--help" }, H7_EXIT_OK, "--timeout", NULL },
