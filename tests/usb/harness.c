@@ -53,6 +53,7 @@
 
 #include "emu.h"
 #include "h7jumpdiag/error.h"
+#include "log.h"
 #include "usb_simctl.h"
 
 struct sched {
@@ -354,6 +355,7 @@ static gboolean start_bridge(const char *h7sim, gchar **sim_args, GError **err)
 	say("started h7sim (pid %d), rbb port %d, control port %d", (int)sim_pid, rbb_port, ctl_port);
 	g_snprintf(hp, sizeof hp, "127.0.0.1:%d", ctl_port);
 	deadline = mono_ms() + 10000;
+	h7_log_set_level(H7_LOG_ERROR - 1); /* "connection refused" is expected until h7sim listens */
 	while (mono_ms() < deadline) {
 		if (waitpid(sim_pid, NULL, WNOHANG) == sim_pid) {
 			sim_pid = 0;
@@ -365,6 +367,7 @@ static gboolean start_bridge(const char *h7sim, gchar **sim_args, GError **err)
 			break;
 		g_usleep(20000);
 	}
+	h7_log_set_level(H7_LOG_INFO);
 	if (rc) {
 		g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "no control socket on %s", hp);
 		goto out;

@@ -16,8 +16,15 @@ $(BUILD)/tests/usb/%.o: tests/usb/%.c
 $(USB_HARNESS): $(BUILD)/tests/usb/harness.o $(BUILD)/tests/usb/emu.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UMOCKDEV_LIBS) $(TOOL_LIBS)
 
+# bridge-mode helpers: a scripted protocol-1 peer and a runner-like client
+$(BUILD)/tests/usb/ctlpeer: $(BUILD)/tests/usb/ctlpeer.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+$(BUILD)/tests/usb/bridge_client: $(BUILD)/tests/usb/bridge_client.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS)
+
 $(USB_TEST): $(BUILD)/tests/usb/test_usb.o $(TESTLIB) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(call pkg,$(TEST_PKGS),--libs)
 
 TEST_BINS += $(USB_TEST)
-TEST_DEPS += $(USB_HARNESS)
+TEST_DEPS += $(USB_HARNESS) $(BUILD)/tests/usb/ctlpeer $(BUILD)/tests/usb/bridge_client

@@ -105,8 +105,9 @@ static void hrun(struct run *r, const char *hargs, const char *prog, const char 
 	char harness[4096], tool[4096];
 	int n = 0;
 
-	snprintf(harness, sizeof harness, "%s", tu_build_path("tests/usb/h7usb-harness"));
+	/* prog may be tu_build_path()'s static buffer: copy it first */
 	snprintf(tool, sizeof tool, "%s", prog ? prog : tu_build_path("h7jumpdiag"));
+	snprintf(harness, sizeof harness, "%s", tu_build_path("tests/usb/h7usb-harness"));
 	argv[n++] = harness;
 	for (tok = strtok_r(hcopy, " ", &save); tok && n < 60; tok = strtok_r(NULL, " ", &save))
 		argv[n++] = tok;
@@ -630,6 +631,56 @@ static void test_board_sim(void **state)
 	run_free(&r);
 }
 
+/* --------------------------------------------------------------- bridge */
+
+/* Bridge mode: the harness follows a control socket's USB events and adds or
+ * removes the emulated devices; a runner-like client watches with libusb and
+ * makes the "chip" jump. tests/usb/ctlpeer stands in for h7sim (protocol 1). */
+static void test_bridge(void **state)
+{
+	(void)state;
+	struct run r;
+	char hargs[4096];
+	cJSON *j, *u, *ev, *d;
+
+	snprintf(hargs, sizeof hargs, "--h7sim %s --h7sim-arg {ctl}", tu_build_path("tests/usb/ctlpeer"));
+	hrun(&r, hargs, tu_build_path("tests/usb/bridge_client"), "");
+	expect_status(&r, 0);
+	j = json_of(&r);
+	u = get(j, "usb");
+	assert_true(cJSON_IsTrue(get(u, "found")));
+	assert_true(cJSON_IsFalse(get(u, "present_at_start")));
+	ev = get(get(u, "timeline"), "events");
+	assert_true(event_index(ev, "app-present", 0) >= 0);
+	assert_true(event_index(ev, "app-left", event_index(ev, "app-present", 0)) > 0);
+	assert_true(event_index(ev, "dfu-arrived", event_index(ev, "app-left", 0)) > 0);
+	d = get(u, "device");
+	assert_string_equal(str(d, "serial"), "200364500000"); /* the identity came over the bridge */
+	assert_string_equal(str(d, "path"), "1-1");
+	assert_true(cJSON_IsTrue(get(d, "described")));
+	assert_int_equal(cJSON_GetArraySize(get(d, "alts")), 2);
+	/* the peer quit when asked: nothing left running */
+	assert_null(strstr(r.err, "killing it"));
+	assert_non_null(strstr(r.err, "h7sim: event usb attach dev=dfu"));
+	cJSON_Delete(j);
+	run_free(&r);
+}
+
+static void test_harness_usage(void **state)
+{
+	(void)state;
+	struct run r;
+
+	hrun(&r, "--at 0:add:nosuch@1-1", NULL, "usb list");
+	expect_status(&r, 2);
+	assert_non_null(strstr(r.err, "unknown profile 'nosuch'"));
+	run_free(&r);
+	hrun(&r, "--at 0:add:dfu@x-1", NULL, "usb list");
+	expect_status(&r, 2);
+	assert_non_null(strstr(r.err, "bad port"));
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -648,6 +699,8 @@ int main(void)
 		cmocka_unit_test(test_part_checks),
 		cmocka_unit_test(test_permission_denied),
 		cmocka_unit_test(test_board_sim),
+		cmocka_unit_test(test_bridge),
+		cmocka_unit_test(test_harness_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
