@@ -48,7 +48,7 @@ struct lu_state {
 	double pending_t[LU_MAX_PENDING];
 	int pending_at_start[LU_MAX_PENDING];
 	libusb_device *sel;      /* the selected DFU device (a reference) */
-	int n_seen;              /* poll: the previous scan */
+	int n_seen;              /* poll: the previous scan; hotplug: app/DFU devices present */
 	struct lu_seen seen[LU_MAX_SEEN];
 	double next_scan;
 };
@@ -407,6 +407,21 @@ static int lu_list(struct usbw *w, struct usbw_result *res, int max, int *n)
 	return H7_SUCCESS;
 }
 
+/* Devices are known by bus, address and identity (an address is reused only
+ * after the device left). Index in set, or -1. */
+static int seen_find(const struct lu_seen *set, int n, const struct lu_seen *x)
+{
+	for (int i = 0; i < n; i++)
+		if (set[i].bus == x->bus && set[i].addr == x->addr && set[i].vid == x->vid && set[i].pid == x->pid)
+			return i;
+	return -1;
+}
+
+static int seen_has(const struct lu_seen *set, int n, const struct lu_seen *x)
+{
+	return seen_find(set, n, x) >= 0;
+}
+
 /* ----------------------------------------------------------- hotplug */
 
 static int LIBUSB_CALL hp_callback(libusb_context *ctx, libusb_device *dev, libusb_hotplug_event ev, void *ud)
@@ -414,14 +429,29 @@ static int LIBUSB_CALL hp_callback(libusb_context *ctx, libusb_device *dev, libu
 	struct usbw *w = ud;
 	struct lu_state *s = w->be;
 	struct usbw_device id;
+	struct lu_seen x;
 	double t = usbw_now_ms();
-	int app, dfu;
+	int app, dfu, known;
 
 	(void)ctx;
 	lu_identify(dev, &id);
 	app = usbw_is_app(w, id.vid, id.pid);
 	dfu = id.vid == USBW_ROM_VID && id.pid == USBW_ROM_PID;
+	if (!app && !dfu)
+		return 0;
+	x.vid = id.vid;
+	x.pid = id.pid;
+	x.bus = id.bus;
+	x.addr = id.address;
+	snprintf(x.path, sizeof x.path, "%s", id.path);
+	known = seen_find(s->seen, s->n_seen, &x);
 	if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED) {
+		/* a device that arrives while the callback is being registered
+		 * can be reported twice (enumeration, then its queued uevent) */
+		if (known >= 0)
+			return 0;
+		if (s->n_seen < LU_MAX_SEEN)
+			s->seen[s->n_seen++] = x;
 		if (app)
 			usbw_record(w, s->enumerating ? USBW_EV_APP_PRESENT : USBW_EV_APP_ARRIVED, t, id.vid, id.pid,
 				    id.path, NULL);
@@ -437,6 +467,8 @@ static int LIBUSB_CALL hp_callback(libusb_context *ctx, libusb_device *dev, libu
 			s->n_pending++;
 		}
 	} else if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT) {
+		if (known >= 0)
+			s->seen[known] = s->seen[--s->n_seen];
 		if (app)
 			usbw_record(w, USBW_EV_APP_LEFT, t, id.vid, id.pid, id.path, NULL);
 		if (dfu)
@@ -543,13 +575,6 @@ const struct usbw_backend_ops usbw_libusb_hotplug_ops = {
 
 /* -------------------------------------------------------------- poll */
 
-static int seen_has(const struct lu_seen *set, int n, const struct lu_seen *x)
-{
-	for (int i = 0; i < n; i++)
-		if (set[i].bus == x->bus && set[i].addr == x->addr && set[i].vid == x->vid && set[i].pid == x->pid)
-			return 1;
-	return 0;
-}
 
 /* One scan with a fresh context: record arrivals and departures against the
  * previous scan, select a DFU candidate (keeping its context alive). */
