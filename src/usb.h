@@ -32,6 +32,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dfuse.h"
 
@@ -174,7 +175,6 @@ void usbw_access_hint(const char *node, const char *path, char *out, size_t outs
 /* ---- reporting (usb_report.c): the `usb` command and the run report ---- */
 
 struct cJSON;
-#include <stdio.h>
 
 /* dfu-util -l style lines, one per alt setting:
  * Found DFU: [0483:df11] ver=0200, devnum=5, cfg=1, intf=0, path="1-1", alt=0, name="...", serial="..." */
