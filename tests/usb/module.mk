@@ -28,3 +28,6 @@ $(USB_TEST): $(BUILD)/tests/usb/test_usb.o $(TESTLIB) $(LIB)
 
 TEST_BINS += $(USB_TEST)
 TEST_DEPS += $(USB_HARNESS) $(BUILD)/tests/usb/ctlpeer $(BUILD)/tests/usb/bridge_client
+
+# bench/bench_usb_latency runs itself under the harness
+BENCH_TARGETS += $(USB_HARNESS)

@@ -1,0 +1,54 @@
+/* Board profiles as data: how OpenOCD reaches each supported board.
+ *
+ * h7jumpdiag does not source OpenOCD's board files: the stock
+ * board/stm32h745i-disco.cfg uses HLA (no CM4: "hla does not support
+ * multicore debugging") and installs a reset-init handler that reprograms
+ * the clocks, FLASH_ACR and QSPI, which would change the state a diagnosis
+ * must observe (../shared/notes/openocd-and-sim.md, "Real boards"). Each
+ * profile lists the adapter and target files itself, with the ST-LINK in
+ * DAP mode (dapdirect_swd) for dual-core parts and a documented HLA
+ * single-core fallback for ST-LINK firmware without DAP support.
+ */
+#ifndef H7_BOARD_H
+#define H7_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BOARD_MAX_ARGS 24
+
+struct board {
+	const char *name;          /* --board value */
+	const char *description;
+	const char *chip;          /* OpenOCD CHIPNAME / order code, e.g. "stm32h745xih6" */
+	int dual_core;             /* CM7 + CM4 */
+	int simulated;             /* h7sim behind remote_bitbang */
+	/* OpenOCD arguments. "@RBB_PORT@" is replaced by h7sim's port and
+	 * "@SIM_CFG@" by the path of openocd-h7sim.cfg (sim only). */
+	const char *const *openocd_args;
+	/* Fallback when the primary arguments fail (HLA, CM7 only), or NULL. */
+	const char *const *fallback_args;
+	const char *fallback_note; /* said in the report when the fallback is used */
+	/* Room for what the probe firmware will need (supply configuration, HSE
+	 * frequency, USB port): deliberately not filled in until it is verified. */
+};
+
+/* The sim board's arguments with the adapter given inline, for when
+ * openocd-h7sim.cfg cannot be found. */
+extern const char *const board_sim_inline_args[];
+
+/* The board named name (case-insensitive), or NULL. */
+const struct board *board_find(const char *name);
+/* All boards; the first is the default ("sim"). */
+const struct board *board_list(size_t *n);
+/* "sim, disco, ..." for messages (static). */
+const char *board_names(void);
+
+/* The argument vector for OpenOCD: args with the placeholders replaced.
+ * storage receives the substituted strings (storagesz bytes); argv gets at
+ * most max-1 pointers and a NULL. 0 or H7_ERROR_OVERFLOW/H7_ERROR_INVALID_PARAM
+ * (a placeholder without a value). */
+int board_openocd_argv(const char *const *args, uint16_t rbb_port, const char *sim_cfg, const char **argv,
+		       size_t max, char *storage, size_t storagesz);
+
+#endif

@@ -1,0 +1,361 @@
+/* Snapshot capture script builder and reply parser (see snapcap.h). */
+#include "snapcap.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "h7jumpdiag/error.h"
+#include "part.h"
+#include "tcl.h"
+
+/* Longest read_memory range (words): one failing register should not blank
+ * too many others, and OpenOCD splits long reads anyway. */
+#define SNAPCAP_MAX_RANGE 64
+
+static uint8_t snapcap_core_mask(enum snap_core c)
+{
+	return c == SNAP_CORE_CM4 ? REGS_CM4 : REGS_CM7;
+}
+
+static struct snapcap_item *snapcap_add(struct snapcap_plan *p, enum snapcap_kind k, uint32_t addr)
+{
+	if (p->n_items >= SNAPCAP_MAX_ITEMS)
+		return NULL;
+	struct snapcap_item *it = &p->items[p->n_items++];
+	it->kind = k;
+	it->addr = addr;
+	it->count = 0;
+	it->first = (uint16_t)p->n_ids;
+	return it;
+}
+
+static int snapcap_cmp_addr(const void *a, const void *b)
+{
+	uint32_t x = regs_catalog[*(const enum reg_id *)a].addr, y = regs_catalog[*(const enum reg_id *)b].addr;
+	return x < y ? -1 : x > y;
+}
+
+void snapcap_plan(struct snapcap_plan *p, enum snap_core core, int halted)
+{
+	uint8_t mask = snapcap_core_mask(core);
+	enum reg_id mem[REG_COUNT];
+	size_t n_mem = 0;
+	struct snapcap_item *it;
+
+	memset(p, 0, sizeof *p);
+	p->core = core;
+	p->halted = halted != 0;
+
+	if (p->halted) {
+		it = snapcap_add(p, SNAPCAP_CORE, 0);
+		for (int r = 0; r < REG_COUNT; r++)
+			if (regs_catalog[r].kind == REGS_KIND_CORE && (regs_catalog[r].cores & mask)) {
+				p->ids[p->n_ids++] = (enum reg_id)r;
+				it->count++;
+			}
+	}
+	for (int r = 0; r < REG_COUNT; r++)
+		if (regs_catalog[r].kind == REGS_KIND_MEM32 && (regs_catalog[r].cores & mask))
+			mem[n_mem++] = (enum reg_id)r;
+	qsort(mem, n_mem, sizeof mem[0], snapcap_cmp_addr);
+	it = NULL;
+	for (size_t i = 0; i < n_mem; i++) {
+		uint32_t a = regs_catalog[mem[i]].addr;
+		if (!it || a != it->addr + 4u * it->count || it->count >= SNAPCAP_MAX_RANGE)
+			it = snapcap_add(p, SNAPCAP_MEM32, a);
+		if (!it)
+			return;
+		p->ids[p->n_ids++] = mem[i];
+		it->count++;
+	}
+	for (int r = 0; r < REG_COUNT; r++)
+		if (regs_catalog[r].kind == REGS_KIND_MEM16 && (regs_catalog[r].cores & mask)) {
+			it = snapcap_add(p, SNAPCAP_MEM16, regs_catalog[r].addr);
+			if (!it)
+				return;
+			p->ids[p->n_ids++] = (enum reg_id)r;
+			it->count = 1;
+		}
+	if (p->halted) {
+		it = snapcap_add(p, SNAPCAP_MPU, REGS_ADDR_MPU_RNR);
+		if (!it)
+			return;
+		for (int i = 0; i < REGS_MPU_REGIONS; i++) {
+			p->ids[p->n_ids++] = (enum reg_id)(REG_MPU_RBAR0 + i);
+			p->ids[p->n_ids++] = (enum reg_id)(REG_MPU_RASR0 + i);
+			it->count += 2;
+		}
+		snapcap_add(p, SNAPCAP_STACK_MSP, 0);
+		snapcap_add(p, SNAPCAP_STACK_PSP, 0);
+	}
+}
+
+/* A growing string. */
+struct snapcap_buf {
+	char *s;
+	size_t n, cap;
+	int oom;
+};
+
+static void snapcap_put(struct snapcap_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void snapcap_put(struct snapcap_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->oom)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		int w = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+		va_end(ap);
+		if (w < 0) {
+			b->oom = 1;
+			return;
+		}
+		if (b->s && (size_t)w < b->cap - b->n) {
+			b->n += (size_t)w;
+			return;
+		}
+		size_t ncap = (b->cap ? b->cap * 2 : 4096) + (size_t)w;
+		char *ns = realloc(b->s, ncap);
+		if (!ns) {
+			b->oom = 1;
+			return;
+		}
+		b->s = ns;
+		b->cap = ncap;
+	}
+}
+
+char *snapcap_script(const struct snapcap_plan *p, const char *target_word)
+{
+	struct snapcap_buf b = { 0 };
+	size_t nmap;
+	const struct part_region *map = part_memory_map(&nmap);
+	uint8_t mask = snapcap_core_mask(p->core);
+
+	if (!target_word)
+		return NULL;
+	snapcap_put(&b, "set h7_t %s; list", target_word);
+	for (size_t i = 0; i < p->n_items; i++) {
+		const struct snapcap_item *it = &p->items[i];
+		snapcap_put(&b, " [catch {");
+		switch (it->kind) {
+		case SNAPCAP_CORE:
+			snapcap_put(&b, "$h7_t get_reg {");
+			for (size_t k = 0; k < it->count; k++)
+				snapcap_put(&b, "%s%s", k ? " " : "", regs_catalog[p->ids[it->first + k]].ocd_name);
+			snapcap_put(&b, "}");
+			break;
+		case SNAPCAP_MEM32:
+		case SNAPCAP_MEM16:
+			snapcap_put(&b, "$h7_t read_memory 0x%08X %d %u", it->addr, it->kind == SNAPCAP_MEM32 ? 32 : 16,
+				    it->count);
+			break;
+		case SNAPCAP_MPU:
+			/* DREGION = MPU_TYPE[15:8] (PM0253 MPU); RNR restored afterwards */
+			snapcap_put(&b,
+				    "set h7_n [expr {([$h7_t read_memory 0x%08X 32 1] >> 8) & 0xff}]; "
+				    "set h7_o [$h7_t read_memory 0x%08X 32 1]; set h7_l {}; set h7_bad 0; "
+				    "for {set h7_i 0} {$h7_i < $h7_n && $h7_i < %d} {incr h7_i} {"
+				    "$h7_t write_memory 0x%08X 32 $h7_i; "
+				    "if {[catch {$h7_t read_memory 0x%08X 32 2} h7_v]} {set h7_bad 1; break}; "
+				    "lappend h7_l $h7_v}; "
+				    "$h7_t write_memory 0x%08X 32 $h7_o; if {$h7_bad} {error $h7_v}; set h7_l",
+				    regs_catalog[REG_MPU_TYPE].addr, REGS_ADDR_MPU_RNR, REGS_MPU_REGIONS, REGS_ADDR_MPU_RNR,
+				    REGS_ADDR_MPU_RBAR, REGS_ADDR_MPU_RNR);
+			break;
+		case SNAPCAP_STACK_MSP:
+		case SNAPCAP_STACK_PSP:
+			/* read up to SNAP_STACK_WORDS words, not past the end of the RAM region */
+			snapcap_put(&b, "set h7_sp [lindex [$h7_t get_reg {%s}] 1]; set h7_w -1; foreach {h7_a h7_b} {",
+				    it->kind == SNAPCAP_STACK_MSP ? "msp" : "psp");
+			for (size_t k = 0; k < nmap; k++)
+				if (map[k].kind == PART_MEM_RAM && (map[k].cores & mask))
+					snapcap_put(&b, "0x%08X 0x%08X ", map[k].start, map[k].end);
+			snapcap_put(&b,
+				    "} {if {$h7_sp >= $h7_a && $h7_sp <= $h7_b} {set h7_w [expr {($h7_b - $h7_sp) / 4}]}}; "
+				    "if {$h7_w > %d} {set h7_w %d}; "
+				    "if {$h7_w < 0} {list $h7_sp} elseif {$h7_w == 0} {list $h7_sp {}} "
+				    "else {list $h7_sp [$h7_t read_memory $h7_sp 32 $h7_w]}",
+				    SNAP_STACK_WORDS, SNAP_STACK_WORDS);
+			break;
+		}
+		snapcap_put(&b, "} h7_r%zu] $h7_r%zu", i, i);
+	}
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+static int snapcap_u32(const char *s, uint32_t *v)
+{
+	long long x;
+	if (tcl_parse_int(s, &x) != 0 || x < 0 || x > 0xFFFFFFFFll)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static void snapcap_mark_item(const struct snapcap_plan *p, const struct snapcap_item *it, struct snapshot *s,
+			      enum snap_state st)
+{
+	for (size_t k = 0; k < it->count; k++)
+		snapshot_mark(s, p->ids[it->first + k], st);
+}
+
+/* A list of count numbers into consecutive ids; 0 or -1. */
+static int snapcap_words(const char *payload, size_t len, uint32_t *out, size_t max, size_t *n)
+{
+	struct tcl_list l;
+	if (tcl_list_parse(payload, len, NULL, &l, NULL, 0) != 0)
+		return -1;
+	int rc = 0;
+	if (l.n > max)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < l.n; i++)
+		if (snapcap_u32(l.v[i], &out[i]) != 0)
+			rc = -1;
+	*n = l.n;
+	tcl_list_free(&l);
+	return rc;
+}
+
+static int snapcap_core(const struct snapcap_plan *p, const struct snapcap_item *it, const char *payload,
+			size_t len, struct snapshot *s)
+{
+	struct tcl_list l;
+	if (tcl_list_parse(payload, len, NULL, &l, NULL, 0) != 0 || l.n % 2) {
+		if (l.v)
+			tcl_list_free(&l);
+		return -1;
+	}
+	snapcap_mark_item(p, it, s, SNAP_ERROR); /* anything not in the reply stays an error */
+	for (size_t i = 0; i + 1 < l.n; i += 2)
+		for (size_t k = 0; k < it->count; k++) {
+			enum reg_id id = p->ids[it->first + k];
+			uint32_t v;
+			if (strcmp(regs_catalog[id].ocd_name, l.v[i]) == 0 && snapcap_u32(l.v[i + 1], &v) == 0)
+				snapshot_set(s, id, v);
+		}
+	tcl_list_free(&l);
+	return 0;
+}
+
+static void snapcap_mpu(const struct snapcap_plan *p, const struct snapcap_item *it, const char *payload,
+			size_t len, struct snapshot *s)
+{
+	struct tcl_list l;
+	if (tcl_list_parse(payload, len, NULL, &l, NULL, 0) != 0 || l.n > REGS_MPU_REGIONS) {
+		if (l.v)
+			tcl_list_free(&l);
+		snapcap_mark_item(p, it, s, SNAP_ERROR);
+		return;
+	}
+	for (size_t r = 0; r < REGS_MPU_REGIONS; r++) {
+		enum reg_id rbar = (enum reg_id)(REG_MPU_RBAR0 + r), rasr = (enum reg_id)(REG_MPU_RASR0 + r);
+		uint32_t w[2];
+		size_t n = 0;
+		if (r >= l.n) {
+			/* beyond MPU_TYPE.DREGION: the region does not exist on this core */
+			snapshot_mark(s, rbar, SNAP_ABSENT);
+			snapshot_mark(s, rasr, SNAP_ABSENT);
+		} else if (snapcap_words(l.v[r], l.len[r], w, 2, &n) == 0 && n == 2) {
+			snapshot_set(s, rbar, w[0]);
+			snapshot_set(s, rasr, w[1]);
+		} else {
+			snapshot_mark(s, rbar, SNAP_ERROR);
+			snapshot_mark(s, rasr, SNAP_ERROR);
+		}
+	}
+	(void)p;
+	(void)it;
+	tcl_list_free(&l);
+}
+
+static void snapcap_stack(const char *payload, size_t len, struct snap_stack *st)
+{
+	struct tcl_list l;
+	memset(st, 0, sizeof *st);
+	st->state = SNAP_ERROR;
+	if (tcl_list_parse(payload, len, NULL, &l, NULL, 0) != 0)
+		return;
+	size_t n = 0;
+	if ((l.n == 1 || l.n == 2) && snapcap_u32(l.v[0], &st->addr) == 0) {
+		/* l.n == 1: the stack pointer is outside RAM, nothing could be read;
+		 * an empty word list: it is at the very end of a RAM region (empty stack) */
+		if (l.n == 2 && snapcap_words(l.v[1], l.len[1], st->w, SNAP_STACK_WORDS, &n) == 0) {
+			st->words = (uint8_t)n;
+			st->state = SNAP_OK;
+		}
+	}
+	if (st->state != SNAP_OK)
+		memset(st->w, 0, sizeof st->w);
+	tcl_list_free(&l);
+}
+
+int snapcap_parse(const struct snapcap_plan *p, const char *result, size_t len, struct snapshot *s)
+{
+	struct tcl_list l;
+
+	snapshot_init(s, p->core);
+	s->halted = (uint8_t)p->halted;
+	uint8_t mask = snapcap_core_mask(p->core);
+	for (int r = 0; r < REG_COUNT; r++)
+		if (!(regs_catalog[r].cores & mask))
+			snapshot_mark(s, (enum reg_id)r, SNAP_ABSENT);
+	if (tcl_list_parse(result, len, NULL, &l, NULL, 0) != 0)
+		return H7_ERROR_PARSE;
+	if (l.n != 2 * p->n_items) {
+		tcl_list_free(&l);
+		return H7_ERROR_PARSE;
+	}
+	for (size_t i = 0; i < p->n_items; i++) {
+		const struct snapcap_item *it = &p->items[i];
+		const char *code = l.v[2 * i], *pl = l.v[2 * i + 1];
+		size_t pll = l.len[2 * i + 1];
+		int ok = strcmp(code, "0") == 0;
+		switch (it->kind) {
+		case SNAPCAP_CORE:
+			if (!ok || snapcap_core(p, it, pl, pll, s) != 0)
+				snapcap_mark_item(p, it, s, SNAP_ERROR);
+			break;
+		case SNAPCAP_MEM32:
+		case SNAPCAP_MEM16: {
+			uint32_t w[SNAPCAP_MAX_RANGE];
+			size_t n = 0;
+			if (ok && snapcap_words(pl, pll, w, SNAPCAP_MAX_RANGE, &n) == 0 && n == it->count) {
+				for (size_t k = 0; k < n; k++)
+					snapshot_set(s, p->ids[it->first + k], w[k]);
+			} else {
+				snapcap_mark_item(p, it, s, SNAP_ERROR);
+			}
+			break;
+		}
+		case SNAPCAP_MPU:
+			if (ok)
+				snapcap_mpu(p, it, pl, pll, s);
+			else
+				snapcap_mark_item(p, it, s, SNAP_ERROR);
+			break;
+		case SNAPCAP_STACK_MSP:
+		case SNAPCAP_STACK_PSP: {
+			struct snap_stack *st = it->kind == SNAPCAP_STACK_MSP ? &s->msp_stack : &s->psp_stack;
+			if (ok) {
+				snapcap_stack(pl, pll, st);
+			} else {
+				memset(st, 0, sizeof *st);
+				st->state = SNAP_ERROR;
+			}
+			break;
+		}
+		}
+	}
+	tcl_list_free(&l);
+	return 0;
+}

@@ -1,0 +1,184 @@
+/* Live: the host core against h7sim and the real OpenOCD (board sim, spawned
+ * by the session layer on free ports): snapshot of a halted CM7, of the CM4,
+ * and of a CM7 caught by vector catch in a HardFault (a precise bus error on
+ * a load from 0x1FFF9804, the seed case), waited for with tcl_notifications.
+ * Nothing may be left running: every test ends with session_close and the
+ * teardown reaps whatever a failed assertion left. Built only when h7sim is in
+ * the tree (tests/host/module.mk). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "h7jumpdiag/error.h"
+#include "log.h"
+#include "ocd_proc.h"
+#include "ocd_rpc.h"
+#include "session.h"
+#include "snapshot.h"
+#include "target.h"
+
+static struct session *open_sim(void)
+{
+	struct session_opts o = { .board = "sim", .ready_timeout_ms = 30000 };
+	struct session *s = NULL;
+	int rc = session_open(&o, &s);
+	if (rc)
+		fail_msg("cannot start h7sim + OpenOCD: %s (set H7_TEST_VERBOSE=1 for details)", h7_error_name(rc));
+	return s;
+}
+
+static void test_halted_cm7(void **state)
+{
+	(void)state;
+	struct session *s = open_sim();
+	struct target *t = s->target;
+	struct snapshot snap;
+
+	assert_true(target_has_core(t, TARGET_CM7));
+	assert_int_equal(target_select(t, TARGET_CM7), 0);
+	assert_int_equal(target_halt(t), 0);
+	assert_int_equal(target_snapshot(t, &snap), 0);
+	assert_true(snap.halted);
+	assert_int_equal(snap.val[REG_CPUID] & 0xFF0FFFF0u, 0x410FC270u); /* Cortex-M7 */
+	assert_int_equal(snap.val[REG_DBGMCU_IDC] & 0xFFFu, 0x450);
+	assert_int_equal(snap.state[REG_ABFSR], SNAP_OK);
+	assert_int_equal(snap.state[REG_PC], SNAP_OK);
+	/* the catalog reads cleanly on the simulated chip */
+	for (int i = 0; i < REG_COUNT; i++)
+		if (snap.state[i] == SNAP_ERROR)
+			fail_msg("%s could not be read", regs_catalog[i].name);
+	/* the same state seen through single reads */
+	uint32_t cpuid;
+	assert_int_equal(target_read32(t, 0xE000ED00u, &cpuid), 0);
+	assert_int_equal(cpuid, snap.val[REG_CPUID]);
+	uint64_t pc;
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal((uint32_t)pc, snap.val[REG_PC]);
+	/* 8/16/32-bit writes and reads in AXI SRAM */
+	uint32_t bytes[4] = { 0x11, 0x22, 0x33, 0x44 }, halves[2] = { 0xBEEF, 0xDEAD }, words[2];
+	assert_int_equal(target_write_mem(t, 0x24010000u, 8, 4, bytes), 0);
+	assert_int_equal(target_write_mem(t, 0x24010004u, 16, 2, halves), 0);
+	assert_int_equal(target_read_mem(t, 0x24010000u, 32, 2, words), 0);
+	assert_int_equal(words[0], 0x44332211u);
+	assert_int_equal(words[1], 0xDEADBEEFu);
+	assert_int_equal(target_read_mem(t, 0x24010006u, 16, 1, words), 0);
+	assert_int_equal(words[0], 0xDEADu);
+	/* FP registers of the M7's FPU (OpenOCD names d0..d15, fpscr) */
+	assert_int_equal(target_set_reg(t, "d0", 0x0123456789ABCDEFull), 0);
+	uint64_t d0;
+	assert_int_equal(target_get_reg(t, "d0", &d0), 0);
+	assert_true(d0 == 0x0123456789ABCDEFull);
+	assert_int_equal(target_get_reg(t, "fpscr", &d0), 0);
+	assert_int_equal(target_get_reg(t, "s99", &d0), H7_ERROR_NOT_FOUND);
+	/* a bus error through the debug port is a memory error, not a crash */
+	uint32_t w;
+	assert_int_equal(target_read32(t, 0x1FFF9804u, &w), H7_ERROR_MEMORY);
+	assert_int_equal(target_resume(t), 0);
+	session_close(s, 0);
+	assert_int_equal(ocd_proc_children(), 0);
+}
+
+static void test_cm4(void **state)
+{
+	(void)state;
+	struct session *s = open_sim();
+	struct target *t = s->target;
+	struct snapshot snap;
+
+	assert_true(target_has_core(t, TARGET_CM4));
+	assert_int_equal(target_select(t, TARGET_CM4), 0);
+	assert_int_equal(target_halt(t), 0);
+	assert_int_equal(target_snapshot(t, &snap), 0);
+	assert_int_equal(snap.core, SNAP_CORE_CM4);
+	assert_int_equal(snap.val[REG_CPUID] & 0xFF0FFFF0u, 0x410FC240u); /* Cortex-M4 */
+	assert_int_equal(snap.state[REG_ABFSR], SNAP_ABSENT);
+	assert_int_equal(snap.state[REG_CACR], SNAP_ABSENT);
+	assert_int_equal(target_resume(t), 0);
+	session_close(s, 0);
+	assert_int_equal(ocd_proc_children(), 0);
+}
+
+/* Thumb code at 0x24000000: ldr r0,[pc,#4]; ldr r1,[r0]; b .; nop; .word 0x1FFF9804 */
+static const unsigned char fault_prog[] = { 0x01, 0x48, 0x01, 0x68, 0xFE, 0xE7, 0x00, 0xBF,
+					    0x04, 0x98, 0xFF, 0x1F };
+
+static void test_hardfault_vector_catch(void **state)
+{
+	(void)state;
+	struct session *s = open_sim();
+	struct target *t = s->target;
+	struct snapshot snap;
+	char path[] = "/tmp/h7jd-fault-XXXXXX.bin";
+	int fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, fault_prog, sizeof fault_prog), (ssize_t)sizeof fault_prog);
+	close(fd);
+
+	assert_int_equal(target_select(t, TARGET_CM7), 0);
+	assert_int_equal(target_reset_halt(t), 0);
+	assert_int_equal(target_vector_catch(t, TARGET_VC_HARDERR | TARGET_VC_BUSERR), 0);
+	assert_int_equal(target_load_image(t, path, 0x24000000u), 0);
+	unlink(path);
+	uint32_t back[3];
+	assert_int_equal(target_read_mem(t, 0x24000000u, 32, 3, back), 0);
+	assert_int_equal(back[2], 0x1FFF9804u);
+	assert_int_equal(target_set_reg(t, "msp", 0x24080000u), 0);
+	/* one instruction: ldr r0,[pc,#4] */
+	assert_int_equal(target_set_reg(t, "pc", 0x24000000u), 0);
+	assert_int_equal(target_step(t), 0);
+	uint64_t pc, r0;
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal(pc, 0x24000002u);
+	assert_int_equal(target_get_reg(t, "r0", &r0), 0);
+	assert_int_equal(r0, 0x1FFF9804u);
+	/* a hardware breakpoint on the faulting load: the core stops before it */
+	assert_int_equal(target_set_reg(t, "pc", 0x24000000u), 0);
+	assert_int_equal(target_bp_add(t, 0x24000002u, 2), 0);
+	assert_int_equal(target_resume(t), 0);
+	assert_int_equal(target_wait_halt(t, 10000), 0);
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal(pc, 0x24000002u);
+	assert_int_equal(target_bp_remove(t, 0x24000002u), 0);
+	/* now the load: BusFault -> HardFault, caught at exception entry */
+	assert_int_equal(target_resume(t), 0);
+	assert_int_equal(target_wait_halt(t, 10000), 0);
+	assert_int_equal(target_snapshot(t, &snap), 0);
+	/* precise data bus error at 0x1FFF9804, escalated (DDI0403 B3.2.15/16) */
+	assert_int_equal(snap.val[REG_CFSR] & 0x8200u, 0x8200u); /* PRECISERR | BFARVALID */
+	assert_int_equal(snap.val[REG_BFAR], 0x1FFF9804u);
+	assert_int_equal(snap.val[REG_HFSR] & 0x40000000u, 0x40000000u); /* FORCED */
+	assert_int_equal(snap.val[REG_DFSR] & 0x8u, 0x8u);               /* VCATCH */
+	assert_int_equal(snap.val[REG_XPSR] & 0x1FFu, 3);                /* in HardFault */
+	/* the stacked frame: the faulting instruction's address is word 6 */
+	assert_int_equal(snap.msp_stack.state, SNAP_OK);
+	assert_true(snap.msp_stack.words >= 8);
+	assert_int_equal(snap.msp_stack.w[6], 0x24000002u);
+	assert_int_equal(target_vector_catch(t, 0), 0);
+	session_close(s, 0);
+	assert_int_equal(ocd_proc_children(), 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ocd_proc_kill_all();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_halted_cm7, teardown),
+		cmocka_unit_test_teardown(test_cm4, teardown),
+		cmocka_unit_test_teardown(test_hardfault_vector_catch, teardown),
+	};
+	h7_log_set_level(getenv("H7_TEST_VERBOSE") ? H7_LOG_TRACE : -1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
