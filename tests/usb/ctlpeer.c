@@ -5,8 +5,10 @@
  * app detach, pull-up off, pull-up on, DFU attach (0483:df11, serial
  * 200364500000) a few ms apart. Several clients; events only to subscribers.
  *
- *   ctlpeer PORT      (listens on 127.0.0.1:PORT; exits on "quit", or after
- *                      60 s in any case)
+ *   ctlpeer --rbb-port 0 --ctl-port 0
+ *       listens on free ports of 127.0.0.1 and says which on its first stdout
+ *       line, like h7sim: "h7sim ready rbb-port=N ctl-port=N" (the rbb socket
+ *       only listens). Exits on "quit" or SIGTERM, or after 60 s in any case.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -110,24 +112,39 @@ static int command(struct client *c, const char *cmd)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int listen_any(int *port)
 {
 	struct sockaddr_in a;
-	int lfd, one = 1;
+	socklen_t al = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
-	if (argc != 2)
-		return 2;
-	alarm(60);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	memset(&a, 0, sizeof a);
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.sin_port = htons((uint16_t)atoi(argv[1]));
-	if (bind(lfd, (struct sockaddr *)&a, sizeof a) || listen(lfd, 4)) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 4) ||
+	    getsockname(fd, (struct sockaddr *)&a, &al))
+		return -1;
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	int lfd, rbb_fd, ctl_port = 0, rbb_port = 0;
+
+	if (argc != 5 || strcmp(argv[1], "--rbb-port") != 0 || strcmp(argv[3], "--ctl-port") != 0) {
+		fprintf(stderr, "usage: ctlpeer --rbb-port 0 --ctl-port 0\n");
+		return 2;
+	}
+	alarm(60);
+	rbb_fd = listen_any(&rbb_port);
+	lfd = listen_any(&ctl_port);
+	if (rbb_fd < 0 || lfd < 0) {
 		perror("ctlpeer");
 		return 1;
 	}
+	printf("h7sim ready rbb-port=%d ctl-port=%d\n", rbb_port, ctl_port);
+	fflush(stdout);
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		clients[i].fd = -1;
 	for (;;) {

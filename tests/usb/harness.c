@@ -9,19 +9,21 @@
  *   -w, --wait-monitor       count --at times from when the program's uevent monitor exists
  *                            ($UMOCKDEV_DIR/eventN): uevents sent earlier would be lost
  *   -t, --timeout MS         kill the program after MS ms (exit 124), default 20000
- *   --h7sim PROGRAM          bridge mode: start h7sim, subscribe to its USB events and add or
+ *   --h7sim PROGRAM          bridge mode: start h7sim (--rbb-port 0 --ctl-port 0, then its
+ *                            ready line "h7sim ready rbb-port=N ctl-port=N" on stdout, as
+ *                            h7jumpdiag starts it), subscribe to its USB events and add or
  *                            remove the emulated devices exactly when the simulated chip
  *                            attaches or detaches them
- *   --h7sim-arg ARG          an argument for h7sim (repeatable)
+ *   --h7sim-arg ARG          a further argument for h7sim (repeatable)
  *   --user NAME              run the program as this user (when root): with a device
  *                            spec's deny=1 this gives a real EACCES on its node
  *   --events-file PATH       append "MONO_MS add|remove PORT PROFILE" per device change
  *                            (CLOCK_MONOTONIC ms, the clock h7jumpdiag uses): latency benchmarks
  *   --list-profiles          print the device profiles and exit
  *
- * In PROGRAM's arguments and in --h7sim-arg values, {rbb} and {ctl} become the
- * free TCP ports picked for h7sim's remote_bitbang and control sockets, and the
- * program's environment gets H7SIM_CTL=127.0.0.1:<ctl>.
+ * In PROGRAM's arguments, {rbb} and {ctl} become h7sim's remote_bitbang and
+ * control ports, and the program's environment gets H7SIM_CTL=127.0.0.1:<ctl>
+ * and H7SIM_RBB=127.0.0.1:<rbb>.
  *
  * The harness runs under libumockdev-preload (it re-executes itself with it,
  * as umockdev-wrapper does): umockdev_testbed_uevent() needs it. The program
@@ -33,6 +35,7 @@
  * Exit status: the program's (124 on timeout, 2 on a harness error).
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +57,7 @@
 #include "emu.h"
 #include "h7jumpdiag/error.h"
 #include "log.h"
+#include "ocd_proc.h"
 #include "usb_simctl.h"
 
 struct sched {
@@ -72,7 +76,7 @@ static gboolean timed_out, child_done;
 static double t_spawn;
 static char *root_dir;
 static struct simctl *sim;
-static int rbb_port, ctl_port;
+static int rbb_port, ctl_port, sim_out = -1;
 static uid_t run_uid;
 static gid_t run_gid;
 static gboolean run_as;
@@ -243,23 +247,6 @@ static gboolean wait_monitor_cb(gpointer data)
 
 /* ------------------------------------------------------------ bridge */
 
-static int free_port(void)
-{
-	struct sockaddr_in a;
-	socklen_t al = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
-
-	if (fd < 0)
-		return -1;
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &al) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static char *subst(const char *s)
 {
 	char rbb[16], ctl[16];
@@ -317,6 +304,20 @@ static gboolean on_sim_readable(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* h7sim's stdout after the ready line: pass it on, so it never blocks */
+static gboolean drain_sim_out(gint fd, GIOCondition cond, gpointer data)
+{
+	char buf[4096];
+	ssize_t r = read(fd, buf, sizeof buf);
+
+	(void)cond;
+	(void)data;
+	if (r <= 0)
+		return G_SOURCE_REMOVE;
+	fprintf(stderr, "[h7sim] %.*s", (int)r, buf);
+	return G_SOURCE_CONTINUE;
+}
+
 static void child_setup(gpointer data)
 {
 	(void)data;
@@ -335,39 +336,58 @@ static gboolean start_bridge(const char *h7sim, gchar **sim_args, GError **err)
 	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
 	gchar **envp = g_get_environ();
 	struct simctl_line *l = g_new(struct simctl_line, 1);
-	char hp[32];
+	char hp[32], ready[256] = "";
+	size_t got = 0;
+	uint16_t rbb, ctl;
 	double deadline;
 	gboolean ok = FALSE;
 	int rc = H7_ERROR_CONNECT;
 
-	rbb_port = free_port();
-	ctl_port = free_port();
 	g_ptr_array_add(argv, g_strdup(h7sim));
+	/* as h7jumpdiag starts it (ocd_proc.c): h7sim picks free ports and says
+	 * which on its first stdout line */
+	g_ptr_array_add(argv, g_strdup("--rbb-port"));
+	g_ptr_array_add(argv, g_strdup("0"));
+	g_ptr_array_add(argv, g_strdup("--ctl-port"));
+	g_ptr_array_add(argv, g_strdup("0"));
 	for (int i = 0; sim_args && sim_args[i]; i++)
-		g_ptr_array_add(argv, subst(sim_args[i]));
+		g_ptr_array_add(argv, g_strdup(sim_args[i]));
 	g_ptr_array_add(argv, NULL);
 	/* h7sim itself runs outside the testbed */
 	envp = g_environ_unsetenv(envp, "LD_PRELOAD");
 	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
-	if (!g_spawn_async(NULL, (gchar **)argv->pdata, envp, G_SPAWN_DO_NOT_REAP_CHILD, child_setup, NULL, &sim_pid,
-			   err))
+	if (!g_spawn_async_with_pipes(NULL, (gchar **)argv->pdata, envp, G_SPAWN_DO_NOT_REAP_CHILD, child_setup, NULL,
+				      &sim_pid, NULL, &sim_out, NULL, err))
 		goto out;
-	say("started h7sim (pid %d), rbb port %d, control port %d", (int)sim_pid, rbb_port, ctl_port);
-	g_snprintf(hp, sizeof hp, "127.0.0.1:%d", ctl_port);
 	deadline = mono_ms() + 10000;
-	h7_log_set_level(H7_LOG_ERROR - 1); /* "connection refused" is expected until h7sim listens */
-	while (mono_ms() < deadline) {
-		if (waitpid(sim_pid, NULL, WNOHANG) == sim_pid) {
-			sim_pid = 0;
-			g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "h7sim exited before its control socket "
-				    "was up");
+	while (!strchr(ready, '\n')) {
+		struct pollfd pfd = { sim_out, POLLIN, 0 };
+		ssize_t r = 0;
+
+		if (mono_ms() < deadline && got < sizeof ready - 1 && poll(&pfd, 1, 100) >= 0) {
+			if (!(pfd.revents & (POLLIN | POLLHUP)))
+				continue;
+			r = read(sim_out, ready + got, sizeof ready - 1 - got);
+		}
+		if (r <= 0) {
+			g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "h7sim did not print its ready line "
+				    "(got '%s')", ready);
 			goto out;
 		}
-		if ((rc = simctl_connect(hp, 200, &sim)) == 0)
-			break;
-		g_usleep(20000);
+		got += (size_t)r;
+		ready[got] = '\0';
 	}
-	h7_log_set_level(H7_LOG_INFO);
+	*strchr(ready, '\n') = '\0';
+	if (ocd_sim_parse_ready(ready, &rbb, &ctl)) {
+		g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "unexpected first line from h7sim: '%s'", ready);
+		goto out;
+	}
+	rbb_port = rbb;
+	ctl_port = ctl;
+	g_unix_fd_add(sim_out, G_IO_IN | G_IO_HUP | G_IO_ERR, drain_sim_out, NULL);
+	say("started h7sim (pid %d), rbb port %d, control port %d", (int)sim_pid, rbb_port, ctl_port);
+	g_snprintf(hp, sizeof hp, "127.0.0.1:%d", ctl_port);
+	rc = simctl_connect(hp, 2000, &sim);
 	if (rc) {
 		g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "no control socket on %s", hp);
 		goto out;
@@ -419,10 +439,21 @@ static void stop_bridge(void)
 		g_usleep(10000);
 	}
 	if (sim_pid) {
-		say("h7sim did not quit: killing it");
-		kill(sim_pid, SIGKILL);
-		waitpid(sim_pid, NULL, 0);
+		say("h7sim did not quit: SIGTERM");
+		kill(sim_pid, SIGTERM);
+		deadline = mono_ms() + 2000;
+		while (mono_ms() < deadline && waitpid(sim_pid, NULL, WNOHANG) != sim_pid)
+			g_usleep(10000);
+		if (waitpid(sim_pid, NULL, WNOHANG) == 0) {
+			say("h7sim did not stop: killing it");
+			kill(sim_pid, SIGKILL);
+			waitpid(sim_pid, NULL, 0);
+		}
 		sim_pid = 0;
+	}
+	if (sim_out >= 0) {
+		close(sim_out);
+		sim_out = -1;
 	}
 }
 
@@ -596,6 +627,8 @@ int main(int argc, char **argv)
 		char hp[32];
 		g_snprintf(hp, sizeof hp, "127.0.0.1:%d", ctl_port);
 		envp = g_environ_setenv(envp, "H7SIM_CTL", hp, TRUE);
+		g_snprintf(hp, sizeof hp, "127.0.0.1:%d", rbb_port);
+		envp = g_environ_setenv(envp, "H7SIM_RBB", hp, TRUE);
 	}
 	child_argv = g_new0(gchar *, g_strv_length(cmd) + 1);
 	for (guint i = 0; cmd[i]; i++)

@@ -643,7 +643,7 @@ static void test_bridge(void **state)
 	char hargs[4096];
 	cJSON *j, *u, *ev, *d;
 
-	snprintf(hargs, sizeof hargs, "--h7sim %s --h7sim-arg {ctl}", tu_build_path("tests/usb/ctlpeer"));
+	snprintf(hargs, sizeof hargs, "--h7sim %s", tu_build_path("tests/usb/ctlpeer"));
 	hrun(&r, hargs, tu_build_path("tests/usb/bridge_client"), "");
 	expect_status(&r, 0);
 	j = json_of(&r);
