@@ -69,7 +69,7 @@ static int run_gdb(const char *cmdfile)
 	if (ocd_proc_reap(pid, 60000, &st) != 0)
 		ocd_proc_kill(pid, 1000);
 	/* wait status 0: exited normally with status 0 (no <sys/wait.h>: its
-	 * <sys/ucontext.h> defines REG_R8.. which clash with regs.h) */
+	 * <sys/ucontext.h> defines REG_CORE_R8.. which clash with regs.h) */
 	if (st != 0)
 		fprintf(stderr, "bench: gdb-multiarch failed; its output: %s\n", log);
 	else

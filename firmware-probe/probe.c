@@ -508,6 +508,7 @@ void probe_fault_c(uint32_t *frame, uint32_t exc_return)
 	 * T set, IT/ICI cleared. */
 	SCB_CFSR = SCB_CFSR;
 	SCB_HFSR = SCB_HFSR;
+	SCB_ABFSR = 0; /* Cortex-M7 TRM: writing the register clears it */
 	MB->faults++;
 	frame[6] = (uint32_t)&probe_landing & ~1u;
 	frame[7] = (frame[7] & 0x3FFu) | (1u << 24);

@@ -42,11 +42,11 @@
 	M32(REG_##pfx##_PCGCCTL, #pfx "_PCGCCTL", blk, base + 0xE00, REGS_BOTH, "RM0399 OTG")
 
 const struct reg_def regs_catalog[REG_COUNT] = {
-	CORE(REG_R0, "R0", "r0"), CORE(REG_R1, "R1", "r1"), CORE(REG_R2, "R2", "r2"),
-	CORE(REG_R3, "R3", "r3"), CORE(REG_R4, "R4", "r4"), CORE(REG_R5, "R5", "r5"),
-	CORE(REG_R6, "R6", "r6"), CORE(REG_R7, "R7", "r7"), CORE(REG_R8, "R8", "r8"),
-	CORE(REG_R9, "R9", "r9"), CORE(REG_R10, "R10", "r10"), CORE(REG_R11, "R11", "r11"),
-	CORE(REG_R12, "R12", "r12"), CORE(REG_SP, "SP", "sp"), CORE(REG_LR, "LR", "lr"),
+	CORE(REG_CORE_R0, "R0", "r0"), CORE(REG_CORE_R1, "R1", "r1"), CORE(REG_CORE_R2, "R2", "r2"),
+	CORE(REG_CORE_R3, "R3", "r3"), CORE(REG_CORE_R4, "R4", "r4"), CORE(REG_CORE_R5, "R5", "r5"),
+	CORE(REG_CORE_R6, "R6", "r6"), CORE(REG_CORE_R7, "R7", "r7"), CORE(REG_CORE_R8, "R8", "r8"),
+	CORE(REG_CORE_R9, "R9", "r9"), CORE(REG_CORE_R10, "R10", "r10"), CORE(REG_CORE_R11, "R11", "r11"),
+	CORE(REG_CORE_R12, "R12", "r12"), CORE(REG_SP, "SP", "sp"), CORE(REG_LR, "LR", "lr"),
 	CORE(REG_PC, "PC", "pc"), CORE(REG_XPSR, "XPSR", "xPSR"), CORE(REG_MSP, "MSP", "msp"),
 	CORE(REG_PSP, "PSP", "psp"), CORE(REG_PRIMASK, "PRIMASK", "primask"),
 	CORE(REG_BASEPRI, "BASEPRI", "basepri"), CORE(REG_FAULTMASK, "FAULTMASK", "faultmask"),

@@ -278,8 +278,8 @@ static void text_fault(FILE *f, const struct render_opts *o, const struct snapsh
 
 static void text_core(FILE *f, const struct render_opts *o, const struct snapshot *s, const struct fault_report *r)
 {
-	static const enum reg_id gp[] = { REG_R0, REG_R1, REG_R2, REG_R3, REG_R4, REG_R5, REG_R6, REG_R7,
-					  REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_SP, REG_LR, REG_PC,
+	static const enum reg_id gp[] = { REG_CORE_R0, REG_CORE_R1, REG_CORE_R2, REG_CORE_R3, REG_CORE_R4, REG_CORE_R5, REG_CORE_R6, REG_CORE_R7,
+					  REG_CORE_R8, REG_CORE_R9, REG_CORE_R10, REG_CORE_R11, REG_CORE_R12, REG_SP, REG_LR, REG_PC,
 					  REG_MSP, REG_PSP };
 	static const enum reg_id sp[] = { REG_XPSR, REG_PRIMASK, REG_FAULTMASK, REG_BASEPRI, REG_CONTROL };
 	int col = 0;

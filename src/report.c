@@ -87,7 +87,7 @@ static void print_changes(FILE *f, const struct snapshot *before, const struct s
 		const struct reg_def *d = &regs_catalog[ch[i].id];
 		if (!verbose && shown >= MAX_CHANGES_SHOWN)
 			break;
-		if (d->block == REGS_BLK_CORE && ch[i].id <= REG_R12 && !verbose)
+		if (d->block == REGS_BLK_CORE && ch[i].id <= REG_CORE_R12 && !verbose)
 			continue; /* scratch registers: noise unless asked */
 		if (ch[i].after_state != SNAP_OK)
 			fprintf(f, "        %-16s 0x%08X -> (read failed)\n", d->name, ch[i].before);
@@ -222,7 +222,6 @@ void report_text(FILE *f, const struct run_record *r, const struct rules_result 
 			fprintf(f, "  later    PC 0x%08X, PRIMASK %u, IPSR %u\n", snap_get(&r->late, REG_PC, 0),
 				snap_get(&r->late, REG_PRIMASK, 0) & 1u, snap_get(&r->late, REG_XPSR, 0) & 0x1FFu);
 		if (r->usb_watched) {
-			fprintf(f, "  usb: %s\n", r->usb.simulated ? "simulated bus" : r->usb_backend);
 			usbw_print_timeline(f, &r->usb);
 			if (r->usb.found)
 				usbw_print_device(f, &r->usb);
@@ -263,7 +262,7 @@ void report_text(FILE *f, const struct run_record *r, const struct rules_result 
 			fprintf(f, "  - simulated flash/option-byte write attempts: %lld/%lld (h7jumpdiag never writes them)\n",
 				r->sim_flash_writes, r->sim_optbyte_writes);
 		if (r->openocd_log[0]) {
-			snprintf(line, sizeof line, "- OpenOCD log: %s", r->openocd_log);
+			snprintf(line, sizeof line, "- OpenOCD log: %.480s", r->openocd_log);
 			wrap(f, line, 4, 2);
 		}
 		fprintf(f, "  - run time %.1f s\n", r->t_total_ms / 1000.0);

@@ -119,16 +119,6 @@ static void step_label(const struct run_record *r, int step, char *buf, size_t n
 		set(buf, n, "in the bootloader");
 }
 
-/* Did any step up to and including `upto` run code of kind id? */
-static int ran_step(const struct run_record *r, enum probe_step id, int from, int upto)
-{
-	for (int i = from; i <= upto && i < r->n_steps; i++)
-		if (r->steps[i].id == id && (r->steps[i].has_after || r->steps[i].fault >= 0 ||
-					     (r->branch_step >= 0 && i <= r->branch_step && r->reached_sysmem)))
-			return 1;
-	return 0;
-}
-
 /* Steps that were never executed (the run stopped before them). */
 static int pending_step(const struct run_record *r, enum probe_step id, int after)
 {
@@ -161,10 +151,12 @@ static int rule_bootloader_address(const struct run_record *r, struct finding *f
 	    r->part.group->name, r->part_entry);
 	evidence(f, "jump address", 1, r->jump_addr, "read by the jump code",
 		 family ? "the bootloader address of %s, not of this part" : "%s", family ? family : "no STM32 family's bootloader address");
-	if (r->vec_jump.addr)
+	if (r->vec_jump.addr && r->vec_jump.ok)
 		evidence(f, "debugger read", 1, r->vec_jump.addr, "through the debug port",
-			 r->vec_jump.ok ? "readable: SP 0x%08X, PC 0x%08X" : "bus error: nothing answers at this address%s",
-			 r->vec_jump.ok ? r->vec_jump.sp : 0, r->vec_jump.ok ? r->vec_jump.pc : 0);
+			 "readable, but not the part's bootloader: SP 0x%08X, PC 0x%08X", r->vec_jump.sp, r->vec_jump.pc);
+	else if (r->vec_jump.addr)
+		evidence(f, "debugger read", 1, r->vec_jump.addr, "through the debug port",
+			 "bus error: nothing answers at this address");
 	if (r->vec_part.ok)
 		evidence(f, "debugger read", 1, r->vec_part.addr, "through the debug port",
 			 "the part's system memory vector table: SP 0x%08X, PC 0x%08X", r->vec_part.sp, r->vec_part.pc);
@@ -238,14 +230,24 @@ static int rule_precise_bus_fault(const struct run_record *r, struct finding *f)
 
 /* ---- imprecise-bus-fault ----------------------------------------------------- */
 
-/* The step during which IMPRECISERR first appeared, or -1. */
+static int has_imprecise(const struct snapshot *s)
+{
+	return s && snap_ok(s, REG_CFSR) && (s->val[REG_CFSR] & FAULT_CFSR_IMPRECISERR);
+}
+
+/* The step during which IMPRECISERR first appeared, or -1: a fault caught in
+ * the step shows it, or the snapshot after the step does while the one
+ * before did not (fault-timing.md: attribute to the step it appeared in). */
 static int imprecise_step(const struct run_record *r, const struct snapshot **at)
 {
 	for (int i = 0; i < r->n_steps; i++) {
-		const struct snapshot *a = after_step(r, i), *b = before_step(r, i);
-		int now = a && snap_ok(a, REG_CFSR) && (a->val[REG_CFSR] & FAULT_CFSR_IMPRECISERR);
-		int was = b && snap_ok(b, REG_CFSR) && (b->val[REG_CFSR] & FAULT_CFSR_IMPRECISERR);
-		if (now && !was) {
+		const struct snapshot *f = r->steps[i].fault >= 0 ? &r->faults[r->steps[i].fault].snap : NULL;
+		const struct snapshot *a = r->steps[i].has_after ? &r->steps[i].after : NULL;
+		if (has_imprecise(f)) {
+			*at = f;
+			return i;
+		}
+		if (has_imprecise(a) && !has_imprecise(before_step(r, i))) {
 			*at = a;
 			return i;
 		}
@@ -789,13 +791,14 @@ static int rule_dfu_not_enumerated(const struct run_record *r, const struct rule
 		return 0;
 	f->severity = RULE_ERROR;
 	set(f->title, sizeof f->title, "no DFU device enumerated within the watch window");
+	if (r->n_faults > 0 && !r->reached_sysmem)
+		evidence(f, "likely cause", 0, 0, "", "%d. the jump faulted before reaching the bootloader (see the faults)",
+			 ++rank);
 	for (size_t c = 0; c < sizeof causes / sizeof causes[0]; c++) {
 		const struct finding *g = rules_find(so_far, causes[c]);
 		if (g && g->severity >= RULE_WARNING)
 			evidence(f, "likely cause", 0, 0, "", "%d. %s: %s", ++rank, g->id, g->title);
 	}
-	if (r->n_faults > 0 && !r->reached_sysmem)
-		evidence(f, "likely cause", 0, 0, "", "%d. the jump faulted before reaching the bootloader", ++rank);
 	for (int i = 0; i < r->usb.n_events; i++)
 		if (r->usb.events[i].kind == USBW_EV_ENUM_FAILED)
 			evidence(f, "USB host", 0, 0, "", "enumeration failed: %s", r->usb.events[i].detail);

@@ -20,6 +20,7 @@
 
 #include "h7jumpdiag/error.h"
 #include "h7jumpdiag/probe_abi.h"
+#include "board.h"
 #include "log.h"
 #include "ocd_proc.h"
 #include "ocd_rpc.h"
@@ -730,7 +731,13 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 		verdict(rec);
 	}
 	usbw_close(r.usb);
-	session_close(r.s, 1);
+	{
+		/* keep the logs when something went wrong or when asked (-v); the report names them */
+		int keep = rc != 0 || h7_log_get_level() >= H7_LOG_DEBUG;
+		if (!keep)
+			rec->openocd_log[0] = '\0';
+		session_close(r.s, keep);
+	}
 done:
 	rec->t_total_ms = rel_ms(&r);
 	if (o->progress)
