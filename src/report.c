@@ -117,10 +117,11 @@ static void fault_line(FILE *f, const struct report_opts *o, const struct run_re
 {
 	const struct run_fault *fl = &r->faults[fi];
 	struct fault_report fr;
-	char name[40], line[200];
+	char buf[40], line[200];
+	const char *name;
 
 	fault_decode(&fl->snap, &fr);
-	fault_exception_name(fl->ipsr, name, sizeof name);
+	name = fault_exception_name(fl->ipsr, buf, sizeof buf);
 	snprintf(line, sizeof line, "FAULT %d caught here: %s%s%s%s", fi + 1, name,
 		 fr.classes & FAULT_CLASS_BUSFAULT ? (fr.imprecise ? " (imprecise bus fault)" : " (precise bus fault)") : "",
 		 fr.escalated ? ", escalated" : "",
@@ -320,11 +321,12 @@ static cJSON *fault_json(const struct run_record *r, int i)
 {
 	const struct run_fault *fl = &r->faults[i];
 	cJSON *o = cJSON_CreateObject();
-	char name[40];
+	char buf[40];
+	const char *name;
 
 	if (!o)
 		return NULL;
-	fault_exception_name(fl->ipsr, name, sizeof name);
+	name = fault_exception_name(fl->ipsr, buf, sizeof buf);
 	ADD(o, "index", cJSON_CreateNumber(i + 1));
 	ADD(o, "step", fl->step >= 0 ? cJSON_CreateNumber(fl->step + 1) : cJSON_CreateNull());
 	ADD(o, "exception", cJSON_CreateString(name));
@@ -571,9 +573,8 @@ char *report_junit(const struct run_record *r, const struct rules_result *res)
 			  s->t_end_ms > s->t_start_ms ? (s->t_end_ms - s->t_start_ms) / 1000.0 : 0.0);
 		if (s->fault >= 0) {
 			const struct run_fault *fl = &r->faults[s->fault];
-			char name[40];
-			fault_exception_name(fl->ipsr, name, sizeof name);
-			report_xml_escape(name, e1, sizeof e1);
+			char buf[40];
+			report_xml_escape(fault_exception_name(fl->ipsr, buf, sizeof buf), e1, sizeof e1);
 			sb_printf(&b, "<failure message=\"%s in step %d%s\" type=\"fault\"/>", e1, i + 1,
 				  fl->unwound ? " (continued past it)" : "");
 		} else if (!s->has_after && !(i == r->branch_step && r->reached_sysmem)) {

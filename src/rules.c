@@ -410,10 +410,12 @@ static int rule_handler_mode_jump(const struct run_record *r, struct finding *f)
 	ipsr = s->val[REG_XPSR] & 0x1FFu;
 	if (ipsr == 0 || (!r->reached_sysmem && !bb))
 		return 0;
-	if (ipsr >= 16)
+	if (ipsr >= 16) {
 		set(name, sizeof name, "IRQ%u %s", ipsr - 16, fault_irq_name(ipsr - 16));
-	else
-		fault_exception_name(ipsr, name, sizeof name);
+	} else {
+		char tmp[40];
+		set(name, sizeof name, "%s", fault_exception_name(ipsr, tmp, sizeof tmp));
+	}
 	f->severity = RULE_ERROR;
 	set(f->title, sizeof f->title, "the jump runs in Handler mode, inside %s", name);
 	evidence(f, "IPSR", 1, ipsr, where, "exception %u (%s) is active", ipsr, name);

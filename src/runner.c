@@ -84,11 +84,12 @@ static void progress(const struct runner *r, const char *fmt, ...)
 	va_list ap;
 	char line[160];
 
-	if (!r->o->progress)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	h7_dbg("%8.1f ms  %s", rel_ms(r), line);
+	if (!r->o->progress)
+		return;
 	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
 }

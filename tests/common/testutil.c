@@ -1,11 +1,16 @@
 /* Helpers shared by the test programs. */
 #include "testutil.h"
 
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/wait.h>
+
 #include "cli.h"
+
+extern char **environ;
 
 static const char *tu_path(const char *env, const char *def, const char *rel, char *buf, size_t n)
 {
@@ -78,4 +83,21 @@ int tu_run_cli(const char *const *argv, char **out, char **err)
 	fclose(io.out);
 	fclose(io.err);
 	return rc;
+}
+
+int tu_validate_schema(const char *json_path)
+{
+	static const char script[] = "import json, sys, jsonschema\n"
+				     "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))\n";
+	char schema[4096];
+	const char *argv[] = { "/usr/bin/python3", "-c", script, json_path, schema, NULL };
+	pid_t pid;
+	int st;
+
+	snprintf(schema, sizeof schema, "%s", tu_src_path("schema/h7jumpdiag-1.schema.json"));
+	if (posix_spawn(&pid, argv[0], NULL, NULL, (char *const *)argv, environ) != 0)
+		return -1;
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }

@@ -13,4 +13,8 @@ char *tu_read_file(const char *path, size_t *len);
 /* Run the CLI in-process with argv (NULL-terminated); captures stdout/stderr (malloc'd). */
 int tu_run_cli(const char *const *argv, char **out, char **err);
 
+/* Validate a JSON file against schema/h7jumpdiag-1.schema.json with the real
+ * python3-jsonschema. 0 when valid; prints the validator's message otherwise. */
+int tu_validate_schema(const char *json_path);
+
 #endif
