@@ -117,7 +117,11 @@ const char *elfinfo_last_error(const struct elfinfo *ei);
 uint32_t elfinfo_entry(const struct elfinfo *ei, bool *thumb);
 
 /* Whether the file has usable DWARF line information. A file without DWARF
- * opens fine; line lookups then give H7_ERROR_NOT_FOUND. */
+ * opens fine; line lookups then give H7_ERROR_NOT_FOUND. Debug information
+ * that fails the checks (a .debug_line unit running past its section or
+ * larger than ELFINFO_MAX_LINE_UNIT, GNU .zdebug_* sections) does not fail
+ * the open either: line lookups return the reason (H7_ERROR_PARSE,
+ * H7_ERROR_OVERFLOW, H7_ERROR_NOT_SUPPORTED) and elfinfo_last_error says it. */
 bool elfinfo_has_dwarf(const struct elfinfo *ei);
 
 /* PT_LOAD segments, in program header order. *n gets the count. */
@@ -162,7 +166,8 @@ int elfinfo_symbol_by_addr(const struct elfinfo *ei, uint32_t addr, const struct
  * or, failing that, under the directory given to elfinfo_set_source_dir).
  * A missing or unreadable source is not an error (has_text false).
  * 0; H7_ERROR_NOT_FOUND when no line table covers addr (or no DWARF);
- * H7_ERROR_PARSE / H7_ERROR_OVERFLOW for a corrupt or oversized line table. */
+ * H7_ERROR_PARSE / H7_ERROR_OVERFLOW for a corrupt or oversized line table,
+ * H7_ERROR_NOT_SUPPORTED for GNU-style compressed debug sections. */
 int elfinfo_line_for_addr(struct elfinfo *ei, uint32_t addr, struct elfinfo_line *out);
 
 /* A directory to look for sources in when the recorded path is not readable

@@ -533,6 +533,47 @@ static void test_source_dir(void **state)
 	elfinfo_close(ei);
 }
 
+/* A function whose st_size is 0 (an assembly label without .size): found
+ * as the nearest symbol at or below the address in its section. */
+static void test_label_fallback(void **state)
+{
+	(void)state;
+	size_t len;
+	uint8_t *b = load_fw("tests/firmware/app-fault.elf", &len);
+	uint8_t *symtab = raw_section(b, ".symtab"), *strtab = raw_section(b, ".strtab");
+	struct elfinfo *ei;
+	const struct elfinfo_symbol *s, *jump;
+	uint32_t off;
+	char err[256];
+	bool patched = false;
+
+	assert_non_null(symtab);
+	assert_non_null(strtab);
+	uint32_t so = get32(symtab + offsetof(Elf32_Shdr, sh_offset));
+	uint32_t n = get32(symtab + offsetof(Elf32_Shdr, sh_size)) / sizeof(Elf32_Sym);
+	const char *names = (const char *)b + get32(strtab + offsetof(Elf32_Shdr, sh_offset));
+	for (uint32_t i = 1; i < n; i++) {
+		uint8_t *sym = b + so + i * sizeof(Elf32_Sym);
+		if (!strcmp(names + get32(sym + offsetof(Elf32_Sym, st_name)), "main")) {
+			put32(sym + offsetof(Elf32_Sym, st_size), 0);
+			patched = true;
+		}
+	}
+	assert_true(patched);
+	assert_int_equal(elfinfo_open_mem(b, len, &ei, err, sizeof err), 0);
+	assert_int_equal(elfinfo_symbol_by_name(ei, "main", &s), 0);
+	assert_int_equal(s->size, 0);
+	assert_int_equal(elfinfo_symbol_by_addr(ei, s->addr + 4, &jump, &off), 0);
+	assert_ptr_equal(jump, s);
+	assert_int_equal(off, 4);
+	/* a sized function still wins inside its own range */
+	assert_int_equal(elfinfo_symbol_by_name(ei, "JumpToBootloader", &jump), 0);
+	assert_int_equal(elfinfo_symbol_by_addr(ei, jump->addr + jump->size - 2, &s, &off), 0);
+	assert_string_equal(s->name, "JumpToBootloader");
+	elfinfo_close(ei);
+	free(b);
+}
+
 /* ---- malformed input ---------------------------------------------------------------- */
 
 static int open_buf(const uint8_t *b, size_t n, char *err, size_t errlen)
@@ -852,6 +893,7 @@ int main(void)
 		cmocka_unit_test(test_compressed_debug),
 		cmocka_unit_test(test_no_debug),
 		cmocka_unit_test(test_source_dir),
+		cmocka_unit_test(test_label_fallback),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_bad_headers),
 		cmocka_unit_test(test_not_elf),
