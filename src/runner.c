@@ -21,11 +21,13 @@
 #include "h7jumpdiag/error.h"
 #include "h7jumpdiag/probe_abi.h"
 #include "board.h"
+#include "elfinfo.h"
 #include "log.h"
 #include "ocd_proc.h"
 #include "ocd_rpc.h"
 #include "session.h"
 #include "target.h"
+#include "thumb.h"
 #include "usb.h"
 #include "usb_simctl.h"
 
@@ -673,6 +675,309 @@ static int run_recipe(struct runner *r)
 	return rc;
 }
 
+
+/* ---- elf mode: the user's own firmware, stepped line by line ---- */
+
+
+#define ELF_MAX_INSNS_PER_STEP 4000
+
+static int read_insn(struct runner *r, uint32_t pc, struct thumb_insn *in)
+{
+	uint32_t hw[2];
+	int rc = target_read_mem(r->t, pc & ~1u, 16, 2, hw);
+	if (rc == 0)
+		thumb_decode((uint16_t)hw[0], (uint16_t)hw[1], pc & ~1u, in);
+	return rc;
+}
+
+static int reg_value(struct runner *r, int reg, uint32_t *v)
+{
+	static const char *const names[] = { "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7",
+					     "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc" };
+	uint64_t x;
+	int rc;
+
+	if (reg < 0 || reg > 15)
+		return H7_ERROR_INVALID_PARAM;
+	rc = target_get_reg(r->t, names[reg], &x);
+	if (rc == 0)
+		*v = (uint32_t)x;
+	return rc;
+}
+
+/* A line key: the user's line (the call site when the code is inlined). */
+static void line_key(struct elfinfo *ei, uint32_t pc, char *key, size_t keysz, char *name, size_t namesz, char *text,
+		     size_t textsz)
+{
+	struct elfinfo_line li;
+
+	if (elfinfo_line_for_addr(ei, pc, &li) != 0 || li.pos.line == 0) {
+		const struct elfinfo_symbol *sym;
+		uint32_t off;
+		if (elfinfo_symbol_by_addr(ei, pc, &sym, &off) == 0)
+			snprintf(name, namesz, "%s+0x%X", sym->name, off);
+		else
+			snprintf(name, namesz, "0x%08X", pc);
+		snprintf(key, keysz, "%s", name);
+		text[0] = '\0';
+		return;
+	}
+	{
+		const struct elfinfo_srcpos *p = li.inlined ? &li.call : &li.pos;
+		snprintf(name, namesz, "%s:%u", elfinfo_path_base(p->file), p->line);
+		snprintf(key, keysz, "%s:%u", p->file, p->line);
+		if (p->has_text)
+			snprintf(text, textsz, "%.120s%s%.48s%s", p->text, li.inlined ? "   [inlined " : "",
+				 li.inlined ? li.inline_func : "", li.inlined ? "]" : "");
+		else
+			text[0] = '\0';
+	}
+}
+
+/* Where the core stopped: 0 normal, 1 vector catch (fault recorded), -1 error. */
+static int check_fault(struct runner *r, int step)
+{
+	uint32_t pc, ipsr;
+	if (get_pc(r, &pc) != 0)
+		return -1;
+	if (at_vector_catch(r, pc, &ipsr)) {
+		record_fault(r, step, pc, ipsr, 0);
+		return 1;
+	}
+	return 0;
+}
+
+/* Run to addr with a temporary hardware breakpoint. 0, or an error. */
+static int run_to(struct runner *r, uint32_t addr)
+{
+	int rc = target_bp_add(r->t, addr & ~1u, 2);
+	if (rc)
+		return rc;
+	rc = target_resume(r->t);
+	if (rc == 0)
+		rc = target_wait_halt(r->t, r->o->step_timeout_ms);
+	target_bp_remove(r->t, addr & ~1u);
+	return rc;
+}
+
+static int verify_flash(struct runner *r, struct elfinfo *ei)
+{
+	size_t n;
+	const struct elfinfo_segment *seg = elfinfo_segments(ei, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct part_region *reg = part_region_of(seg[i].paddr);
+		uint32_t want, got = 0, words;
+		uint32_t *buf;
+		int rc;
+
+		if (!seg[i].filesz || !reg || reg->kind != PART_MEM_FLASH)
+			continue;
+		if (elfinfo_segment_crc32(ei, i, &want) != 0)
+			return H7_ERROR_PARSE;
+		words = (seg[i].filesz + 3) / 4;
+		buf = malloc((size_t)words * 4);
+		if (!buf)
+			return H7_ERROR_NO_MEM;
+		rc = 0;
+		for (uint32_t w = 0; w < words && rc == 0; w += 4096)
+			rc = target_read_mem(r->t, seg[i].paddr + 4 * w, 32, words - w < 4096 ? words - w : 4096, buf + w);
+		if (rc == 0)
+			got = elfinfo_crc32(0, buf, seg[i].filesz);
+		free(buf);
+		if (rc) {
+			h7_err("cannot read flash at 0x%08X to check the ELF: %s", seg[i].paddr, h7_strerror(rc));
+			return rc;
+		}
+		if (got != want) {
+			h7_err("the flash does not hold %s: segment at 0x%08X (%u bytes) has CRC-32 0x%08X, the ELF "
+			       "0x%08X; flash the image first (h7jumpdiag never writes flash)",
+			       r->o->elf, seg[i].paddr, seg[i].filesz, got, want);
+			return H7_ERROR_MISMATCH;
+		}
+	}
+	return 0;
+}
+
+static int run_elf(struct runner *r)
+{
+	struct run_record *rec = r->rec;
+	struct elfinfo *ei = NULL;
+	const struct elfinfo_symbol *sym;
+	char err[256], key[ELFINFO_MAX_PATH + 16], name[64], text[RUN_TEXT];
+	int rc;
+	uint32_t fn_lo, fn_hi;
+
+	snprintf(rec->elf, sizeof rec->elf, "%s", r->o->elf);
+	snprintf(rec->break_at, sizeof rec->break_at, "%s", r->o->break_at);
+	rc = elfinfo_open(r->o->elf, &ei, err, sizeof err);
+	if (rc) {
+		h7_err("%s: %s", r->o->elf, err);
+		return rc;
+	}
+	if (elfinfo_symbol_by_name(ei, r->o->break_at, &sym) != 0) {
+		h7_err("%s: no symbol '%s' (--break-at)", r->o->elf, r->o->break_at);
+		elfinfo_close(ei);
+		return H7_ERROR_NOT_FOUND;
+	}
+	fn_lo = sym->addr;
+	fn_hi = sym->addr + (sym->size ? sym->size : 0x10000u);
+
+	progress(r, "reset and identify the part");
+	if ((rc = target_select(r->t, TARGET_CM7)) != 0 || (rc = target_reset_halt(r->t)) != 0 ||
+	    (rc = identify(r)) != 0 || (rc = setup_cm4(r)) != 0)
+		goto out;
+	vecread(r, rec->part_entry, &rec->vec_part);
+	progress(r, "check that the flash holds %s", elfinfo_path_base(r->o->elf));
+	if ((rc = verify_flash(r, ei)) != 0)
+		goto out;
+	if ((rc = snapshot(r, &rec->initial)) != 0)
+		goto out;
+	if ((rc = target_vector_catch(r->t, TARGET_VC_FAULTS)) != 0)
+		goto out;
+	progress(r, "run the application to %s", r->o->break_at);
+	rc = target_bp_add(r->t, sym->addr, 2);
+	if (rc == 0)
+		rc = target_resume(r->t);
+	if (rc == 0)
+		rc = target_wait_halt(r->t, r->o->wait_ms);
+	target_bp_remove(r->t, sym->addr);
+	if (rc == H7_ERROR_TIMEOUT) {
+		target_halt(r->t);
+		target_wait_halt(r->t, 2000);
+		rec->stop = RUN_STOP_TIMEOUT;
+		snprintf(rec->stop_reason, sizeof rec->stop_reason, "the application did not reach %s within %d ms",
+			 r->o->break_at, r->o->wait_ms);
+		rc = 0;
+		goto out;
+	}
+	if (rc)
+		goto out;
+	if (check_fault(r, -1) == 1) {
+		rec->stop = RUN_STOP_FAULT;
+		snprintf(rec->stop_reason, sizeof rec->stop_reason, "a fault before reaching %s", r->o->break_at);
+		goto out;
+	}
+	usb_open(r);
+	if (snapshot(r, &rec->start) == 0)
+		rec->has_start = 1;
+
+	for (int n = 0; n < r->o->max_steps; n++) {
+		struct run_step *st;
+		uint32_t pc;
+		char k0[sizeof key];
+
+		if (cancelled(r)) {
+			rc = H7_ERROR_INTERRUPTED;
+			goto out;
+		}
+		if ((rc = get_pc(r, &pc)) != 0)
+			goto out;
+		line_key(ei, pc, k0, sizeof k0, name, sizeof name, text, sizeof text);
+		st = run_add_step(rec);
+		if (!st) {
+			rc = H7_ERROR_NO_MEM;
+			goto out;
+		}
+		snprintf(st->name, sizeof st->name, "%s", name);
+		snprintf(st->source, sizeof st->source, "%s", text);
+		st->pc = pc;
+		st->t_start_ms = rel_ms(r);
+		progress(r, "step %d: %s", n + 1, name);
+		for (int ni = 0; ni < ELF_MAX_INSNS_PER_STEP; ni++) {
+			struct thumb_insn in;
+			uint32_t target = 0;
+			int f;
+
+			if ((rc = read_insn(r, pc, &in)) != 0)
+				goto out;
+			if (in.kind == THUMB_CALL_REG || in.kind == THUMB_BRANCH_REG)
+				reg_value(r, in.reg, &target);
+			else if (in.kind == THUMB_CALL || in.kind == THUMB_BRANCH)
+				target = in.target;
+			if ((in.kind == THUMB_CALL_REG || in.kind == THUMB_BRANCH_REG || in.kind == THUMB_CALL) &&
+			    in_sysmem(rec, target & ~1u)) {
+				/* the branch into the bootloader */
+				st->is_branch = 1;
+				rec->branch_step = st->index;
+				rec->jump_target = target;
+				rec->t_branch_ms = rel_ms(r);
+				if (r->usb)
+					usbw_mark(r->usb);
+				rc = run_to(r, target);
+				if (rc)
+					goto out;
+				f = check_fault(r, st->index);
+				if (f == 1) {
+					rec->stop = RUN_STOP_FAULT;
+					goto out;
+				}
+				rec->reached_sysmem = 1;
+				rec->stop = RUN_STOP_BRANCHED;
+				st->t_end_ms = rel_ms(r);
+				snapshot(r, &rec->at_sysmem);
+				goto branched;
+			}
+			if (in.kind == THUMB_CALL || in.kind == THUMB_CALL_REG) {
+				rc = run_to(r, pc + in.len); /* step over the call */
+			} else if (in.kind == THUMB_BRANCH && in.conditional && in.target < pc) {
+				rc = run_to(r, pc + in.len); /* a loop: run it to its end */
+			} else {
+				rc = target_step(r->t);
+			}
+			if (rc)
+				goto out;
+			f = check_fault(r, st->index);
+			if (f == 1) {
+				rec->stop = RUN_STOP_FAULT;
+				snprintf(rec->stop_reason, sizeof rec->stop_reason, "fault at %s", st->name);
+				st->t_end_ms = rel_ms(r);
+				goto out;
+			}
+			if ((rc = get_pc(r, &pc)) != 0)
+				goto out;
+			line_key(ei, pc, key, sizeof key, name, sizeof name, text, sizeof text);
+			if (strcmp(key, k0) != 0)
+				break;
+		}
+		if (snapshot(r, &st->after) == 0)
+			st->has_after = 1;
+		st->t_end_ms = rel_ms(r);
+		if (pc < fn_lo || pc >= fn_hi) {
+			rec->stop = RUN_STOP_DONE;
+			snprintf(rec->stop_reason, sizeof rec->stop_reason, "%s returned without jumping", r->o->break_at);
+			goto out;
+		}
+	}
+	rec->stop = RUN_STOP_DONE;
+	snprintf(rec->stop_reason, sizeof rec->stop_reason, "stopped after %d source steps (--max-steps)", r->o->max_steps);
+	goto out;
+
+branched:
+	watch_bootloader(r);
+out:
+	/* the address the code read its vectors from, from what was measured:
+	 * a precise fault's BFAR in the system memory area, or the table whose
+	 * entry the branch took */
+	for (int i = 0; i < rec->n_faults && !rec->jump_addr; i++) {
+		const struct snapshot *fs = &rec->faults[i].snap;
+		uint32_t cfsr = snap_get(fs, REG_CFSR, 0), bfar = snap_get(fs, REG_BFAR, 0);
+		if ((cfsr & 0x8200u) == 0x8200u && (bfar & 0xFFF00000u) == 0x1FF00000u)
+			rec->jump_addr = bfar & ~7u;
+	}
+	if (!rec->jump_addr && rec->reached_sysmem && rec->vec_part.ok &&
+	    (rec->jump_target & ~1u) == (rec->vec_part.pc & ~1u))
+		rec->jump_addr = rec->part_entry;
+	if (rec->jump_addr && r->t)
+		vecread(r, rec->jump_addr, &rec->vec_jump);
+	if (r->usb && !rec->reached_sysmem && rc == 0)
+		usbw_wait(r->usb, 1, &rec->usb);
+	if (r->t)
+		snapshot_cm4(r);
+	elfinfo_close(ei);
+	return rc;
+}
+
 int runner_run(const struct runner_opts *o, struct run_record *rec)
 {
 	struct runner r;
@@ -685,6 +990,12 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 	r.rec = rec;
 	r.t0 = now_ms();
 	snprintf(rec->board, sizeof rec->board, "%s", o->openocd ? "attached" : (o->board ? o->board : "sim"));
+	if (o->elf) {
+		snprintf(rec->elf, sizeof rec->elf, "%s", o->elf);
+		snprintf(rec->break_at, sizeof rec->break_at, "%s", o->break_at ? o->break_at : "");
+	} else {
+		snprintf(rec->recipe, sizeof rec->recipe, "%s", o->recipe ? o->recipe : "");
+	}
 	rec->keep_going = o->keep_going;
 
 	memset(&so, 0, sizeof so);
@@ -713,7 +1024,7 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 	if (r.s->fallback_note)
 		run_note(rec, "%s", r.s->fallback_note);
 
-	rc = o->elf ? H7_ERROR_NOT_SUPPORTED : run_recipe(&r);
+	rc = o->elf ? run_elf(&r) : run_recipe(&r);
 	if (cancelled(&r)) {
 		rc = H7_ERROR_INTERRUPTED;
 		rec->stop = RUN_STOP_INTERRUPTED;
