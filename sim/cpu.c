@@ -581,7 +581,8 @@ uint64_t ucpu_run(struct core *c, uint64_t max_instr)
 		return 0;
 	}
 	if (c->flush_all) {
-		uc_ctl_flush_tlb(c->uc); /* UC_CTL_TB_FLUSH: drops all translated code */
+		/* not uc_ctl_flush_tlb (UC_CTL_TB_FLUSH): in 2.0.1 that takes seconds */
+		uc_ctl_remove_cache(c->uc, 0, 0xFFFFF000u);
 		c->flush_all = false;
 		c->dirty_lo = UINT32_MAX;
 		c->dirty_hi = 0;
