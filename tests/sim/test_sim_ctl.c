@@ -131,10 +131,15 @@ static void test_bad_options(void **state)
 static void test_cm4_gated_by_option_byte(void **state)
 {
 	struct sim_harness h;
-	const char *args[] = { "--bcm4", "0", NULL };
+	/* a CM4 image in bank 2: SP at the top of SRAM4, reset 0x08100009, `b .` */
+	static const uint32_t img[] = { 0x38010000u, 0x08100009u, 0xE7FEE7FEu };
+	char path[512], arg[600];
+	const char *args[] = { "--bcm4", "0", "--flash", arg, NULL };
 	char reply[512], v[32];
 
 	(void)state;
+	st_write_words(path, sizeof(path), img, 3);
+	snprintf(arg, sizeof(arg), "%s@0x08100000", path);
 	assert_int_equal(sim_start(&h, args), 0);
 	assert_int_equal(sim_ctl(&h, "status", reply, sizeof(reply)), 0);
 	assert_string_equal(st_kv(reply, "cm4", v, sizeof(v)), "off");
@@ -143,11 +148,16 @@ static void test_cm4_gated_by_option_byte(void **state)
 	st_do(&h, "targets stm32h7x.cpu0");
 	st_do(&h, "halt");
 	assert_int_equal(st_rd(&h, 0x58000704u), 0x00010000u);
-	/* RCC_GCR.BOOT_C2 releases the CM4 (erased flash: it locks up at once) */
+	/* RCC_GCR.BOOT_C2 releases the CM4: it boots its image from BOOT_CM4_ADD0 */
 	st_do(&h, "mww 0x580244A0 0x8");
 	assert_int_equal(sim_ctl(&h, "status", reply, sizeof(reply)), 0);
-	assert_string_not_equal(st_kv(reply, "cm4", v, sizeof(v)), "off");
+	assert_string_equal(st_kv(reply, "cm4", v, sizeof(v)), "running");
+	st_do(&h, "targets stm32h7x.cpu1");
+	st_do(&h, "halt");
+	assert_int_equal(st_reg(&h, "pc"), 0x08100008u);
+	st_do(&h, "resume");
 	assert_int_equal(sim_stop(&h), 0);
+	unlink(path);
 }
 
 int main(void)
