@@ -3,9 +3,9 @@
 #
 #  1. read_memory 0x24000000 32 1024 through the real OpenOCD, timed inside
 #     OpenOCD's Tcl (the `ms` command), against h7sim and against the Python
-#     prototype ../shared/prototypes/ocd-sim (rbbsim.py, logging off), in the
-#     same run. The comparison is skipped, with a message, when ../shared or
-#     python3 is not there.
+#     prototype ../shared/prototypes/ocd-sim (rbbsim.py; its access log is off
+#     unless VPISIM_LOG=1), in the same run. The comparison is skipped, with a
+#     message, when ../shared or python3 is not there.
 #  2. A free-running loop (`1: adds r0, #1; b 1b` booted from flash, no
 #     debugger attached): instructions per second from h7sim's `stats`.
 #
@@ -68,7 +68,7 @@ elif ! command -v python3 >/dev/null; then
   echo "  Python prototype  skipped: python3 not installed (scripts/install-deps --bench)"
 else
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  (cd "$proto" && VPISIM_LOG=0 exec python3 rbbsim.py "$port" /dev/null >"$tmp/proto.log" 2>&1) &
+  (cd "$proto" && VPISIM_LOG=${VPISIM_LOG:-0} exec python3 rbbsim.py "$port" "$tmp/proto-access.log" >"$tmp/proto.log" 2>&1) &
   pids+=($!)
   for _ in $(seq 100); do grep -q listening "$tmp/proto.log" 2>/dev/null && break; sleep 0.05; done
   ppid=$(pgrep -n -f "rbbsim.py $port") || ppid=
