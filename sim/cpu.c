@@ -721,6 +721,9 @@ uint64_t ucpu_run(struct core *c, uint64_t max_instr)
 	c->icount += executed;
 	if (executed)
 		c->retired = true;
+	/* DWT_CYCCNT counts (one cycle per instruction) when enabled (DDI0403 C1.8) */
+	if ((c->dwt_ctrl & 1u) && (c->demcr & DEMCR_TRCENA))
+		c->dwt_cyccnt += (uint32_t)executed;
 	scs_systick_advance(c, executed);
 	if (c->async_pending && c->icount >= c->async_at && !c->halted && !c->lockup) {
 		c->async_pending = false;

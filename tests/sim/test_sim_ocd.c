@@ -144,6 +144,9 @@ static void test_halt_step_reg(void **state)
 
 	(void)state;
 	loop = st_rd(&h, TESTFW_ENTRIES + 4 * TF_LOOP) & ~1u;
+	/* DWT_CYCCNT on (OpenOCD set DEMCR.TRCENA at examine) */
+	st_do(&h, "mww 0xE0001004 0");
+	st_do(&h, "mww 0xE0001000 1");
 	st_run_entry(&h, TF_LOOP, TESTFW_STACK, 0);
 	usleep(20000);
 	r = st_ok(&h, "[target current] curstate");
@@ -154,6 +157,8 @@ static void test_halt_step_reg(void **state)
 	assert_true(pc == loop || pc == loop + 2);
 	r0a = st_reg(&h, "r0");
 	assert_true(r0a > 1000); /* it really ran */
+	/* two instructions per iteration, one cycle each */
+	assert_true(st_rd(&h, 0xE0001004u) >= 2 * r0a);
 	st_do(&h, "step");
 	st_do(&h, "step");
 	r0b = st_reg(&h, "r0");
