@@ -11,6 +11,7 @@
  */
 #include "core.h"
 
+#include "h7jumpdiag/error.h"
 #include "simlog.h"
 #include "soc.h"
 
@@ -205,7 +206,7 @@ int cmdbg_read(struct core *c, uint32_t addr, uint32_t *val, bool debugger)
 		*val = 0; /* other DWT counters */
 		return 0;
 	}
-	return -1;
+	return H7_ERROR_NOT_FOUND;
 }
 
 int cmdbg_write(struct core *c, uint32_t addr, uint32_t val, bool debugger)
@@ -266,5 +267,5 @@ int cmdbg_write(struct core *c, uint32_t addr, uint32_t val, bool debugger)
 		return 0; /* CoreSight lock access */
 	if (addr >= 0xE0001000u && addr < 0xE0001100u)
 		return 0;
-	return -1;
+	return H7_ERROR_NOT_FOUND;
 }
