@@ -154,7 +154,8 @@ static void test_hardfault_vector_catch(void **state)
 	assert_int_equal(snap.val[REG_CFSR] & 0x8200u, 0x8200u); /* PRECISERR | BFARVALID */
 	assert_int_equal(snap.val[REG_BFAR], 0x1FFF9804u);
 	assert_int_equal(snap.val[REG_HFSR] & 0x40000000u, 0x40000000u); /* FORCED */
-	assert_int_equal(snap.val[REG_DFSR] & 0x8u, 0x8u);               /* VCATCH */
+	/* DFSR.VCATCH is not checked: OpenOCD reads and clears DFSR when it
+	 * processes the halt (cortex_m debug entry), so the snapshot sees 0 */
 	assert_int_equal(snap.val[REG_XPSR] & 0x1FFu, 3);                /* in HardFault */
 	/* the stacked frame: the faulting instruction's address is word 6 */
 	assert_int_equal(snap.msp_stack.state, SNAP_OK);
