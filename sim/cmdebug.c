@@ -1,8 +1,9 @@
 /* h7sim - halting debug of one core: DHCSR, DCRSR, DCRDR, DEMCR (DDI0403 C1.6),
  * the Flash Patch and Breakpoint unit (C1.11; FPB version 2 on the Cortex-M7 with
  * 8 comparators that match any address, version 1 on the Cortex-M4 with 6 code
- * and 2 literal comparators below 0x20000000), the DWT (C1.8: registers only,
- * watchpoints do not trigger) and the ITM (C1.7: registers only, stimulus writes
+ * and 2 literal comparators below 0x20000000), the DWT (C1.8: CYCCNT counts one
+ * cycle per instruction; the comparators are stored, watchpoints do not
+ * trigger) and the ITM (C1.7: registers only, stimulus writes
  * are dropped).
  *
  * Register transfers through DCRSR/DCRDR complete at once, so DHCSR.S_REGRDY
@@ -10,6 +11,7 @@
  */
 #include "core.h"
 
+#include "h7jumpdiag/error.h"
 #include "simlog.h"
 #include "soc.h"
 
@@ -167,7 +169,11 @@ int cmdbg_read(struct core *c, uint32_t addr, uint32_t *val, bool debugger)
 	case FPB_CTRL: *val = c->var->fp_ctrl | c->fp_enable; return 0;
 	case FPB_REMAP: *val = 0; return 0;
 	case DWT_CTRL: *val = (4u << 28) | (c->dwt_ctrl & 0x0FFFFFFFu); return 0; /* NUMCOMP = 4 */
-	case DWT_CYCCNT: *val = c->dwt_cyccnt + (uint32_t)(c->in_slice ? c->cnt : 0); return 0;
+	case DWT_CYCCNT:
+		*val = c->dwt_cyccnt;
+		if (c->in_slice && (c->dwt_ctrl & 1u) && (c->demcr & DEMCR_TRCENA))
+			*val += (uint32_t)c->cnt;
+		return 0;
 	case ITM_TER: *val = c->itm_ter; return 0;
 	case ITM_TPR: *val = c->itm_tpr; return 0;
 	case ITM_TCR: *val = c->itm_tcr; return 0;
@@ -200,7 +206,7 @@ int cmdbg_read(struct core *c, uint32_t addr, uint32_t *val, bool debugger)
 		*val = 0; /* other DWT counters */
 		return 0;
 	}
-	return -1;
+	return H7_ERROR_NOT_FOUND;
 }
 
 int cmdbg_write(struct core *c, uint32_t addr, uint32_t val, bool debugger)
@@ -261,5 +267,5 @@ int cmdbg_write(struct core *c, uint32_t addr, uint32_t val, bool debugger)
 		return 0; /* CoreSight lock access */
 	if (addr >= 0xE0001000u && addr < 0xE0001100u)
 		return 0;
-	return -1;
+	return H7_ERROR_NOT_FOUND;
 }

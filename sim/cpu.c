@@ -15,6 +15,7 @@
  */
 #include "core.h"
 
+#include "h7jumpdiag/error.h"
 #include "simlog.h"
 #include "soc.h"
 #include "svd_regs.h"
@@ -107,7 +108,7 @@ static int ucpu_core_ucreg(unsigned regsel)
 	}
 	if (regsel >= 0x40 && regsel <= 0x5F)
 		return UC_ARM_REG_S0 + (int)(regsel - 0x40);
-	return -1;
+	return H7_ERROR_NOT_FOUND;
 }
 
 /* DDI0403 C1.6.3 DCRSR.REGSEL: 0-12 r0-r12, 13 current SP, 14 LR, 15
@@ -226,14 +227,14 @@ static int ucpu_add_mmio(struct core *c, uint32_t base, uint32_t size)
 	uc_err e;
 
 	if (c->nmmio >= UCPU_MAX_MMIO)
-		return -1;
+		return H7_ERROR_INTERNAL;
 	m = &c->mmio[c->nmmio++];
 	m->c = c;
 	m->base = base;
 	e = uc_mmio_map(c->uc, base, size, ucpu_mmio_read, m, ucpu_mmio_write, m);
 	if (e != UC_ERR_OK) {
 		sim_err("%s: cannot map MMIO 0x%08X+0x%X: %s", c->var->name, base, size, uc_strerror(e));
-		return -1;
+		return H7_ERROR_INTERNAL;
 	}
 	return 0;
 }
@@ -256,12 +257,12 @@ static int ucpu_map_mmio(struct core *c)
 			continue;
 		}
 		if (run_hi && ucpu_add_mmio(c, run_lo, run_hi - run_lo) < 0)
-			return -1;
+			return H7_ERROR_INTERNAL;
 		run_lo = lo;
 		run_hi = hi;
 	}
 	if (run_hi && ucpu_add_mmio(c, run_lo, run_hi - run_lo) < 0)
-		return -1;
+		return H7_ERROR_INTERNAL;
 	return ucpu_add_mmio(c, SOC_PPB_BASE, SOC_PPB_SIZE);
 }
 
@@ -272,7 +273,7 @@ static int ucpu_fetch16(struct core *c, uint32_t addr, uint16_t *hw)
 	struct soc_region *r = soc_region_at(c->soc, addr, 1u << c->idx);
 
 	if (!r || addr + 2 > r->base + r->size)
-		return -1;
+		return H7_ERROR_MEMORY;
 	memcpy(hw, r->mem + (addr - r->base), 2);
 	return 0;
 }
@@ -377,13 +378,13 @@ int ucpu_init(struct core *c, struct soc *soc, unsigned idx, const struct core_v
 	c->var = var;
 	c->mmio = calloc(UCPU_MAX_MMIO, sizeof(*c->mmio));
 	if (!c->mmio)
-		return -1;
+		return H7_ERROR_NO_MEM;
 	e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &c->uc);
 	if (e == UC_ERR_OK)
 		e = uc_ctl_set_cpu_model(c->uc, var->uc_model);
 	if (e != UC_ERR_OK) {
 		sim_err("%s: unicorn: %s", var->name, uc_strerror(e));
-		return -1;
+		return H7_ERROR_INTERNAL;
 	}
 	for (unsigned i = 0; i < SOC_NUM_REGIONS; i++) {
 		struct soc_region *r = &soc->region[i];
@@ -394,16 +395,16 @@ int ucpu_init(struct core *c, struct soc *soc, unsigned idx, const struct core_v
 		e = uc_mem_map_ptr(c->uc, r->base, r->size, prot, r->mem);
 		if (e != UC_ERR_OK) {
 			sim_err("%s: cannot map %s: %s", var->name, r->name, uc_strerror(e));
-			return -1;
+			return H7_ERROR_INTERNAL;
 		}
 	}
 	if (ucpu_map_mmio(c) < 0)
-		return -1;
+		return H7_ERROR_INTERNAL;
 	if (uc_hook_add(c->uc, &h, UC_HOOK_CODE, ucpu_hook_code, c, 1, 0) != UC_ERR_OK ||
 	    uc_hook_add(c->uc, &h, UC_HOOK_INTR, ucpu_hook_intr, c, 1, 0) != UC_ERR_OK ||
 	    uc_hook_add(c->uc, &h, UC_HOOK_MEM_INVALID, ucpu_hook_badmem, c, 1, 0) != UC_ERR_OK) {
 		sim_err("%s: cannot add unicorn hooks", var->name);
-		return -1;
+		return H7_ERROR_INTERNAL;
 	}
 	c->dirty_lo = UINT32_MAX;
 	return 0;
@@ -581,7 +582,8 @@ uint64_t ucpu_run(struct core *c, uint64_t max_instr)
 		return 0;
 	}
 	if (c->flush_all) {
-		uc_ctl_flush_tlb(c->uc); /* UC_CTL_TB_FLUSH: drops all translated code */
+		/* not uc_ctl_flush_tlb (UC_CTL_TB_FLUSH): in 2.0.1 that takes seconds */
+		uc_ctl_remove_cache(c->uc, 0, 0xFFFFF000u);
 		c->flush_all = false;
 		c->dirty_lo = UINT32_MAX;
 		c->dirty_hi = 0;
@@ -720,6 +722,9 @@ uint64_t ucpu_run(struct core *c, uint64_t max_instr)
 	c->icount += executed;
 	if (executed)
 		c->retired = true;
+	/* DWT_CYCCNT counts (one cycle per instruction) when enabled (DDI0403 C1.8) */
+	if ((c->dwt_ctrl & 1u) && (c->demcr & DEMCR_TRCENA))
+		c->dwt_cyccnt += (uint32_t)executed;
 	scs_systick_advance(c, executed);
 	if (c->async_pending && c->icount >= c->async_at && !c->halted && !c->lockup) {
 		c->async_pending = false;

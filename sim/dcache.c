@@ -1,6 +1,8 @@
 /* h7sim - D-cache junk-line model (see dcache.h for the story and the sources). */
 #include "dcache.h"
 
+#include "h7jumpdiag/error.h"
+
 #include <string.h>
 
 /* splitmix64 (Steele, Lea, Flood 2014): a small, well-mixed deterministic PRNG */
@@ -177,6 +179,6 @@ int dcache_junk_parse(const char *s, enum dcache_junk *m)
 	else if (!strcmp(s, "mixed"))
 		*m = DCACHE_JUNK_MIXED;
 	else
-		return -1;
+		return H7_ERROR_INVALID_PARAM;
 	return 0;
 }

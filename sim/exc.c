@@ -450,6 +450,9 @@ void exc_return(struct core *c, uint32_t excret)
 	ucpu_set_pc(c, f[6]);
 	ucpu_rebuild_flags(c);
 	sim_dbg("%s: exception %d returned to 0x%08X", c->var->name, exc, f[6]);
+	/* SCR.SLEEPONEXIT: back to sleep when returning to Thread mode (DDI0403 B1.5.19) */
+	if (to_thread && (c->scr & 2u))
+		c->sleeping = true;
 	/* a level-sensitive interrupt still asserted becomes pending again */
 	if (exc >= EXC_IRQ0 && (c->soc->irq_level[EXC_WORD(exc - EXC_IRQ0)] & EXC_BIT(exc - EXC_IRQ0)))
 		exc_set_pending(c, exc);

@@ -1,6 +1,7 @@
 /* h7sim - RCC, PWR, FLASH controller, SYSCFG and DBGMCU (see periph.h). */
 #include "periph.h"
 
+#include "h7jumpdiag/error.h"
 #include "simlog.h"
 #include "soc.h"
 #include "svd_regs.h"
@@ -436,7 +437,7 @@ int periph_read(struct soc *s, enum periph_master m, uint32_t addr, unsigned siz
 	unsigned sh = (addr & 3u) * 8;
 
 	if (!b.regs)
-		return -1;
+		return H7_ERROR_MEMORY;
 	off = (addr - b.base) & ~3u;
 	if (off >= b.size || !b.known[off / 4]) {
 		soc_unmodelled(s, b.name, addr, false, 0);
@@ -462,7 +463,7 @@ int periph_write(struct soc *s, enum periph_master m, uint32_t addr, unsigned si
 	unsigned sh = (addr & 3u) * 8;
 
 	if (!b.regs)
-		return -1;
+		return H7_ERROR_MEMORY;
 	off = (addr - b.base) & ~3u;
 	if (off >= b.size || !b.known[off / 4]) {
 		soc_unmodelled(s, b.name, addr, true, val);

@@ -1,6 +1,7 @@
 /* h7sim - the STM32H745 as a whole (see soc.h). */
 #include "soc.h"
 
+#include "h7jumpdiag/error.h"
 #include "simlog.h"
 #include "svd_regs.h"
 
@@ -71,7 +72,7 @@ static int soc_add_region(struct soc *s, unsigned i, const char *name, uint32_t 
 	r->cores = cores;
 	r->mem = aligned_alloc(4096, size);
 	if (!r->mem)
-		return -1;
+		return H7_ERROR_NO_MEM;
 	memset(r->mem, kind == SOC_FLASH ? 0xFF : 0, size);
 	return 0;
 }
@@ -97,7 +98,7 @@ int soc_init(struct soc *s, const struct soc_options *opt)
 	    soc_add_region(s, 7, "SRAM4", 0x38000000u, 0x10000u, SOC_RAM, both) < 0 ||
 	    soc_add_region(s, 8, "backup SRAM", 0x38800000u, 0x1000u, SOC_RAM, both) < 0) {
 		sim_err("out of memory");
-		return -1;
+		return H7_ERROR_NO_MEM;
 	}
 	/* the CM4's alias of SRAM1-3 on its code bus (RM0399 memory map) */
 	s->region[6] = s->region[5];
@@ -110,7 +111,7 @@ int soc_init(struct soc *s, const struct soc_options *opt)
 	usbbus_init(s);
 	if (ucpu_init(&s->core[CORE_CM7], s, CORE_CM7, &soc_cm7) < 0 ||
 	    ucpu_init(&s->core[CORE_CM4], s, CORE_CM4, &soc_cm4) < 0)
-		return -1;
+		return H7_ERROR_INTERNAL;
 	return 0;
 }
 
@@ -239,7 +240,7 @@ int soc_flash_load(struct soc *s, uint32_t addr, const uint8_t *data, uint32_t l
 	struct soc_region *r = &s->region[1];
 
 	if (addr < r->base || len > r->size || addr - r->base > r->size - len)
-		return -1;
+		return H7_ERROR_INVALID_PARAM;
 	memcpy(r->mem + (addr - r->base), data, len);
 	soc_mem_dirty(s, r, addr, len);
 	return 0;
@@ -306,7 +307,7 @@ int soc_mmio_read(struct soc *s, unsigned master, uint32_t addr, unsigned size, 
 		return periph_read(s, (enum periph_master)master, addr, size, val);
 	if (addr - SOC_PPB_BASE < SOC_PPB_SIZE) {
 		if (master > CORE_CM4)
-			return -1;
+			return H7_ERROR_MEMORY;
 		return scs_read(&s->core[master], addr, size, val, false);
 	}
 	b = soc_svd_block(addr);
@@ -316,7 +317,7 @@ int soc_mmio_read(struct soc *s, unsigned master, uint32_t addr, unsigned size, 
 	}
 	if (master <= CORE_CM4)
 		soc_unmodelled(s, "reserved peripheral space", addr, false, 0);
-	return -1;
+	return H7_ERROR_MEMORY;
 }
 
 int soc_mmio_write(struct soc *s, unsigned master, uint32_t addr, unsigned size, uint32_t val)
@@ -331,7 +332,7 @@ int soc_mmio_write(struct soc *s, unsigned master, uint32_t addr, unsigned size,
 		return periph_write(s, (enum periph_master)master, addr, size, val);
 	if (addr - SOC_PPB_BASE < SOC_PPB_SIZE) {
 		if (master > CORE_CM4)
-			return -1;
+			return H7_ERROR_MEMORY;
 		return scs_write(&s->core[master], addr, size, val, false);
 	}
 	b = soc_svd_block(addr);
@@ -341,7 +342,7 @@ int soc_mmio_write(struct soc *s, unsigned master, uint32_t addr, unsigned size,
 	}
 	if (master <= CORE_CM4)
 		soc_unmodelled(s, "reserved peripheral space", addr, true, val);
-	return -1;
+	return H7_ERROR_MEMORY;
 }
 
 /* One access as `master` seeing the memories of `cores`, with the PPB of ppb
@@ -355,7 +356,7 @@ static int soc_bus_read(struct soc *s, unsigned master, unsigned cores, struct c
 		uint32_t v = 0;
 
 		if (addr - r->base > r->size - size)
-			return -1;
+			return H7_ERROR_MEMORY;
 		memcpy(&v, r->mem + (addr - r->base), size); /* little-endian host */
 		*val = v;
 		return 0;
@@ -364,7 +365,7 @@ static int soc_bus_read(struct soc *s, unsigned master, unsigned cores, struct c
 		return ppb ? scs_read(ppb, addr, size, val, debugger) : -1;
 	if (addr - SOC_PERIPH_BASE < SOC_PERIPH_END - SOC_PERIPH_BASE)
 		return soc_mmio_read(s, master, addr, size, val);
-	return -1;
+	return H7_ERROR_MEMORY;
 }
 
 static int soc_bus_write(struct soc *s, unsigned master, unsigned cores, struct core *ppb, uint32_t addr,
@@ -374,15 +375,15 @@ static int soc_bus_write(struct soc *s, unsigned master, unsigned cores, struct 
 
 	if (r) {
 		if (addr - r->base > r->size - size)
-			return -1;
+			return H7_ERROR_MEMORY;
 		if (r->kind == SOC_FLASH) {
 			s->stats.flash_write_attempts++;
 			sim_warn("%s write to flash at 0x%08X refused (h7sim never programs flash)",
 				 debugger ? "debugger" : "core", addr);
-			return -1;
+			return H7_ERROR_MEMORY;
 		}
 		if (r->kind == SOC_ROM)
-			return -1;
+			return H7_ERROR_MEMORY;
 		memcpy(r->mem + (addr - r->base), &val, size);
 		soc_mem_dirty(s, r, addr, size);
 		return 0;
@@ -391,7 +392,7 @@ static int soc_bus_write(struct soc *s, unsigned master, unsigned cores, struct 
 		return ppb ? scs_write(ppb, addr, size, val, debugger) : -1;
 	if (addr - SOC_PERIPH_BASE < SOC_PERIPH_END - SOC_PERIPH_BASE)
 		return soc_mmio_write(s, master, addr, size, val);
-	return -1;
+	return H7_ERROR_MEMORY;
 }
 
 int soc_core_read(struct soc *s, struct core *c, uint32_t addr, unsigned size, uint32_t *val)
@@ -415,7 +416,7 @@ static int soc_apbd(struct soc *s, uint32_t addr, unsigned size, uint32_t *val, 
 		return write ? periph_write(s, MASTER_DEBUG, addr, size, *val) :
 			       periph_read(s, MASTER_DEBUG, addr, size, val);
 	if (addr < 0xE00E0000u || addr >= 0xE0100000u)
-		return -1;
+		return H7_ERROR_MEMORY;
 	for (i = 0; i < s->apbd_n; i++)
 		if (s->apbd_addr[i] == (addr & ~3u))
 			break;
@@ -574,7 +575,7 @@ int soc_wait_ms(const struct soc *s)
 	uint64_t next;
 
 	if (!s->power)
-		return -1;
+		return H7_ERROR_MEMORY;
 	for (unsigned k = 0; k < 2; k++) {
 		if (soc_core_runs(&s->core[k]))
 			return 0;
@@ -585,7 +586,7 @@ int soc_wait_ms(const struct soc *s)
 		return 0; /* sleeping cores: jump to the event */
 	next = usbbus_next_event(s);
 	if (next == UINT64_MAX)
-		return -1;
+		return H7_ERROR_MEMORY;
 	/* nothing runs (halted, locked up): time passes as on the wall clock */
 	if (next <= s->sim_ns)
 		return 0;

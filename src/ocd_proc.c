@@ -642,13 +642,25 @@ int ocd_sim_start(const struct ocd_sim_opts *o, struct ocd_sim **out)
 	int timeout = o->ready_timeout_ms > 0 ? o->ready_timeout_ms : 10000;
 	double deadline = ocd_proc_now_ms() + timeout;
 	for (;;) {
+		/* stdout and stderr share the log: the ready line is the first line
+		 * h7sim writes to stdout, but messages on stderr (e.g. about --flash)
+		 * may come before it */
 		char *log = ocd_proc_read_log(s->log, 64 * 1024);
-		char *nl = log ? strchr(log, '\n') : NULL;
-		if (nl) {
+		char *line = log, *ready = NULL;
+		while (line && !ready) {
+			char *nl = strchr(line, '\n');
+			if (!nl)
+				break;
 			*nl = '\0';
-			rc = ocd_sim_parse_ready(log, &s->rbb, &s->ctl);
+			if (strncmp(line, "h7sim ready ", 12) == 0)
+				ready = line;
+			else
+				line = nl + 1;
+		}
+		if (ready) {
+			rc = ocd_sim_parse_ready(ready, &s->rbb, &s->ctl);
 			if (rc)
-				h7_err("h7sim printed '%.120s' instead of its ready line (log: %s)", log, s->log);
+				h7_err("h7sim printed a malformed ready line '%.120s' (log: %s)", ready, s->log);
 			free(log);
 			if (rc)
 				goto fail;

@@ -230,9 +230,19 @@ static void test_sim_start_failures(void **state)
 	} cases[] = {
 		{ "/nonexistent/h7sim", NULL, H7_ERROR_NOT_FOUND },
 		{ "false", NULL, H7_ERROR_SPAWN },
-		{ "echo", NULL, H7_ERROR_PARSE }, /* prints "--rbb-port 0 --ctl-port 0" */
+		{ "echo", NULL, H7_ERROR_SPAWN }, /* prints "--rbb-port 0 --ctl-port 0" and exits: no ready line */
 		{ NULL, NULL, H7_ERROR_TIMEOUT }, /* a script that only sleeps (below) */
+		{ NULL, NULL, H7_ERROR_PARSE },   /* a malformed ready line after a message (below) */
 	};
+	char badready[] = "/tmp/h7jd-badready-XXXXXX";
+	int bfd = mkstemp(badready);
+	assert_true(bfd >= 0);
+	static const char bbody[] = "#!/bin/sh\necho 'h7sim: --flash: 4 bytes at 0x08000000' >&2\n"
+				    "echo 'h7sim ready rbb-port=zz ctl-port=1'\nexec sleep 30\n";
+	assert_int_equal(write(bfd, bbody, sizeof bbody - 1), (ssize_t)(sizeof bbody - 1));
+	fchmod(bfd, 0700);
+	close(bfd);
+	cases[4].prog = badready;
 	char silent[] = "/tmp/h7jd-silent-XXXXXX";
 	int fd = mkstemp(silent);
 	assert_true(fd >= 0);
@@ -255,6 +265,7 @@ static void test_sim_start_failures(void **state)
 		free(log);
 	}
 	unlink(silent);
+	unlink(badready);
 	/* the session layer reports it the same way, with nothing left behind */
 	setenv("H7SIM", "/nonexistent/h7sim", 1);
 	struct session *ss = NULL;

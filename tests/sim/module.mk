@@ -3,7 +3,8 @@
 
 SIM_TEST_SRCS = $(wildcard tests/sim/test_*.c)
 SIM_TEST_BINS = $(SIM_TEST_SRCS:%.c=$(BUILD)/%)
-SIM_TESTFW = $(FWBUILD)/tests/sim/fw/testfw.elf $(FWBUILD)/tests/sim/fw/testfw.bin
+SIM_TESTFW = $(FWBUILD)/tests/sim/fw/testfw.elf $(FWBUILD)/tests/sim/fw/testfw.bin \
+	$(FWBUILD)/tests/sim/fw/flashfw.elf
 
 TEST_BINS += $(SIM_TEST_BINS)
 TEST_DEPS += $(SIM_TESTFW) $(H7SIM)
@@ -21,3 +22,7 @@ $(FWBUILD)/tests/sim/fw/testfw.elf: tests/sim/fw/testfw.c tests/sim/fw/testfw.h 
 
 $(FWBUILD)/tests/sim/fw/testfw.bin: $(FWBUILD)/tests/sim/fw/testfw.elf
 	$(ARM_OBJCOPY) -O binary $< $@
+
+$(FWBUILD)/tests/sim/fw/flashfw.elf: tests/sim/fw/flashfw.S tests/sim/fw/flashfw.ld
+	@mkdir -p $(@D)
+	$(ARM_CC) $(SIM_ARM_CFLAGS) -T tests/sim/fw/flashfw.ld -o $@ $<

@@ -123,6 +123,21 @@ static void test_seed_case_dcache_step_imprecise(void **state)
 	assert_int_equal(st_kv_num(reply, "flash_write_attempts"), 0);
 }
 
+static void test_fetch_from_reserved_is_ibuserr(void **state)
+{
+	(void)state;
+	st_do(&h, "reset halt");
+	free(st_ok(&h, "mww 0x%08x 0x%08x", ST_VTOR, TESTFW_BASE));
+	free(st_ok(&h, "reg msp 0x%08x", TESTFW_STACK));
+	st_do(&h, "reg pc 0x30100000");
+	st_do(&h, "resume");
+	free(st_ok(&h, "wait_halt 5000"));
+	expect_caught(&h, 3);
+	assert_int_equal(st_rd(&h, ST_CFSR), 0x100u); /* IBUSERR */
+	assert_int_equal(st_rd(&h, ST_HFSR), HFSR_FORCED);
+	assert_int_equal(stacked_pc(&h), 0x30100000u);
+}
+
 static void test_mpu_execute_never(void **state)
 {
 	(void)state;
@@ -232,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_busfault_enabled_takes_busfault),
 		cmocka_unit_test(test_store_to_reserved_is_imprecise),
 		cmocka_unit_test(test_seed_case_dcache_step_imprecise),
+		cmocka_unit_test(test_fetch_from_reserved_is_ibuserr),
 		cmocka_unit_test(test_mpu_execute_never),
 		cmocka_unit_test(test_mpu_no_access),
 		cmocka_unit_test(test_lockup),

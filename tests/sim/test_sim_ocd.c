@@ -7,17 +7,20 @@
 static struct sim_harness h;
 static char flash_bin[512];
 
-/* a flash image: vector table (SP 0x24080000, reset 0x08000009) and `b .` */
-static const uint32_t flash_words[] = { 0x24080000u, 0x08000009u, 0xE7FEE7FEu, 0xE7FEE7FEu };
+/* a raw image for flash bank 2 (the CM4's boot address 0x08100000): vector
+ * table (SP at the top of SRAM4, reset 0x08100009) and `b .` */
+static const uint32_t flash_words[] = { 0x38010000u, 0x08100009u, 0xE7FEE7FEu, 0xE7FEE7FEu };
 
 static int setup(void **state)
 {
-	char arg[600];
-	const char *args[] = { "--flash", arg, NULL };
+	char arg[600], elf[600];
+	/* bank 1 from an ELF file (PT_LOAD segments), bank 2 from FILE.bin@ADDR */
+	const char *args[] = { "--flash", elf, "--flash", arg, NULL };
 
 	(void)state;
 	st_write_words(flash_bin, sizeof(flash_bin), flash_words, 4);
-	snprintf(arg, sizeof(arg), "%s@0x08000000", flash_bin);
+	snprintf(arg, sizeof(arg), "%s@0x08100000", flash_bin);
+	snprintf(elf, sizeof(elf), "%s", sim_fw_path("tests/sim/fw/flashfw.elf"));
 	if (sim_start(&h, args) != 0 || sim_openocd(&h, true) != 0) {
 		sim_stop(&h);
 		return -1;
@@ -123,6 +126,15 @@ static void test_reset_halt(void **state)
 	assert_int_equal(st_rd(&h, ST_VTOR), 0x08000000u);
 	usleep(20000);
 	assert_int_equal(st_reg(&h, "pc"), 0x08000008u);
+	/* the image runs: ldr r0, =0x600D5EED; 1: adds r1, #1; b 1b */
+	st_do(&h, "step");
+	assert_int_equal(st_reg(&h, "r0"), 0x600D5EEDu);
+	/* the CM4 boots from BOOT_CM4_ADD0 (0x08100000) */
+	st_do(&h, "targets stm32h7x.cpu1");
+	st_do(&h, "reset halt");
+	assert_int_equal(st_reg(&h, "pc"), 0x08100008u);
+	assert_int_equal(st_reg(&h, "msp"), 0x38010000u);
+	st_do(&h, "targets stm32h7x.cpu0");
 }
 
 static void test_halt_step_reg(void **state)
@@ -132,6 +144,9 @@ static void test_halt_step_reg(void **state)
 
 	(void)state;
 	loop = st_rd(&h, TESTFW_ENTRIES + 4 * TF_LOOP) & ~1u;
+	/* DWT_CYCCNT on (OpenOCD set DEMCR.TRCENA at examine) */
+	st_do(&h, "mww 0xE0001004 0");
+	st_do(&h, "mww 0xE0001000 1");
 	st_run_entry(&h, TF_LOOP, TESTFW_STACK, 0);
 	usleep(20000);
 	r = st_ok(&h, "[target current] curstate");
@@ -142,6 +157,8 @@ static void test_halt_step_reg(void **state)
 	assert_true(pc == loop || pc == loop + 2);
 	r0a = st_reg(&h, "r0");
 	assert_true(r0a > 1000); /* it really ran */
+	/* two instructions per iteration, one cycle each */
+	assert_true(st_rd(&h, 0xE0001004u) >= 2 * r0a);
 	st_do(&h, "step");
 	st_do(&h, "step");
 	r0b = st_reg(&h, "r0");
@@ -152,6 +169,28 @@ static void test_halt_step_reg(void **state)
 	st_do(&h, "step");
 	st_do(&h, "step");
 	assert_int_equal(st_reg(&h, "r0"), 0x101u);
+}
+
+static void test_fp_registers(void **state)
+{
+	char *r;
+
+	(void)state;
+	st_do(&h, "targets stm32h7x.cpu0");
+	st_do(&h, "reset halt");
+	/* FPv5-D16: OpenOCD shows d0-d15, moved as S register pairs through DCRSR */
+	st_do(&h, "reg d2 0x400921fb54442d18");
+	st_do(&h, "reg fpscr 0x03000000");
+	st_do(&h, "reg r7 0x77");
+	/* written back when the core resumes, read back from the core */
+	st_do(&h, "resume");
+	st_do(&h, "halt");
+	r = st_ok(&h, "get_reg -force {d2}");
+	assert_string_equal(r, "d2 0x400921fb54442d18");
+	free(r);
+	assert_int_equal(st_reg(&h, "fpscr"), 0x03000000u);
+	assert_int_equal(st_reg(&h, "r7"), 0x77u);
+	assert_int_equal(st_reg(&h, "control") & 3u, 0u);
 }
 
 static void test_load_image_and_run(void **state)
@@ -231,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_system_memory),
 		cmocka_unit_test(test_memory_access),
 		cmocka_unit_test(test_reset_halt),
+		cmocka_unit_test(test_fp_registers),
 		cmocka_unit_test(test_load_image_and_run),
 		cmocka_unit_test(test_halt_step_reg),
 		cmocka_unit_test(test_systick_interrupts),
