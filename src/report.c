@@ -75,7 +75,7 @@ static void heading(FILE *f, const struct report_opts *o, const char *t)
 
 static const char *step_kind(const struct run_step *s)
 {
-	return s->is_setup ? "setup" : s->is_branch ? "branch" : "jump";
+	return s->is_setup ? "setup" : s->is_branch ? "branch" : s->id == PROBE_STEP_NONE ? "source" : "jump";
 }
 
 static void print_changes(FILE *f, const struct snapshot *before, const struct snapshot *after, int verbose)

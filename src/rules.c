@@ -149,7 +149,8 @@ static int rule_bootloader_address(const struct run_record *r, struct finding *f
 	f->severity = RULE_ERROR;
 	set(f->title, sizeof f->title, "wrong bootloader address 0x%08X: the %s uses 0x%08X", r->jump_addr,
 	    r->part.group->name, r->part_entry);
-	evidence(f, "jump address", 1, r->jump_addr, "read by the jump code",
+	evidence(f, "jump address", 1, r->jump_addr,
+		 r->jump_addr_static ? "a constant in the jump function's code" : "read by the jump code",
 		 family ? "the bootloader address of %s, not of this part" : "%s", family ? family : "no STM32 family's bootloader address");
 	if (r->vec_jump.addr && r->vec_jump.ok)
 		evidence(f, "debugger read", 1, r->vec_jump.addr, "through the debug port",
@@ -306,7 +307,7 @@ static int rule_cache_disable_when_off(const struct run_record *r, struct findin
 		const struct snapshot *imp = NULL;
 		int imp_step;
 
-		if (r->steps[i].id != PROBE_STEP_DISABLE_DCACHE)
+		if (r->steps[i].id != PROBE_STEP_DISABLE_DCACHE && strcmp(r->steps[i].call, "SCB_DisableDCache") != 0)
 			continue;
 		if (!r->steps[i].has_after && r->steps[i].fault < 0)
 			continue; /* never ran */

@@ -49,6 +49,7 @@ struct run_step {
 	enum probe_step id;       /* PROBE_STEP_NONE for a source-level step of --elf */
 	char name[64];            /* "disable-dcache", or "main.c:42" */
 	char source[RUN_TEXT];    /* the code it stands for, or the source line text */
+	char call[64];            /* --elf: the function this line called or inlined (e.g. SCB_DisableDCache) */
 	uint32_t pc;              /* PC when the step started (0 when unknown) */
 	double t_start_ms;        /* ms since the run started */
 	double t_end_ms;
@@ -82,6 +83,7 @@ struct run_record {
 	uint16_t flash_kib;
 	uint32_t uid[3];
 	uint32_t jump_addr;       /* where the jump reads the bootloader's vectors */
+	int jump_addr_static;     /* --elf: jump_addr is a constant found in the code, not an access seen */
 	uint32_t part_entry;      /* the part's bootloader address (AN2606), 0 if unknown */
 	struct run_vecread vec_jump, vec_part;
 	/* timeline */

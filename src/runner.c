@@ -707,7 +707,7 @@ static int reg_value(struct runner *r, int reg, uint32_t *v)
 
 /* A line key: the user's line (the call site when the code is inlined). */
 static void line_key(struct elfinfo *ei, uint32_t pc, char *key, size_t keysz, char *name, size_t namesz, char *text,
-		     size_t textsz)
+		     size_t textsz, char *call, size_t callsz)
 {
 	struct elfinfo_line li;
 
@@ -731,6 +731,8 @@ static void line_key(struct elfinfo *ei, uint32_t pc, char *key, size_t keysz, c
 				 li.inlined ? li.inline_func : "", li.inlined ? "]" : "");
 		else
 			text[0] = '\0';
+		if (call && li.inlined && !call[0])
+			snprintf(call, callsz, "%.63s", li.inline_func);
 	}
 }
 
@@ -794,6 +796,58 @@ static int verify_flash(struct runner *r, struct elfinfo *ei)
 			       "0x%08X; flash the image first (h7jumpdiag never writes flash)",
 			       r->o->elf, seg[i].paddr, seg[i].filesz, got, want);
 			return H7_ERROR_MISMATCH;
+		}
+	}
+	return 0;
+}
+
+
+/* A bootloader address written in the jump function's code: a literal-pool
+ * word or a MOVW/MOVT pair (DDI0403 A7.7.76, A7.7.79) whose value is an
+ * address of the AN2606 table or lies in the system-memory area. Static
+ * evidence, used only when the run never got to the vector read. */
+static int boot_like(uint32_t v)
+{
+	size_t n;
+	const struct part_boot_entry *t = part_boot_table(&n);
+	for (size_t i = 0; i < n; i++)
+		if (t[i].address == v)
+			return 1;
+	return (v & 0xFFF000FFu) == 0x1FF00000u && v != 0x1FF00000u;
+}
+
+static uint32_t scan_jump_constant(struct elfinfo *ei, uint32_t lo, uint32_t hi)
+{
+	size_t n;
+	const struct elfinfo_segment *seg = elfinfo_segments(ei, &n);
+
+	/* literal pools follow the function: look a little past its end */
+	hi += 64;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *d;
+		size_t len;
+		uint32_t base = seg[i].vaddr;
+		if (elfinfo_segment_bytes(ei, i, &d, &len) != 0 || hi <= base || lo >= base + len)
+			continue;
+		for (uint32_t a = (lo > base ? lo : base) & ~1u; a + 4 <= hi && a + 4 <= base + len; a += 2) {
+			const uint8_t *p = d + (a - base);
+			uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+			uint16_t h1 = (uint16_t)w, h2 = (uint16_t)(w >> 16);
+			if ((a & 3) == 0 && boot_like(w))
+				return w;
+			/* MOVW Rd, #imm16 followed by MOVT Rd, #imm16 */
+			if ((h1 & 0xFBF0u) == 0xF240u && (h2 & 0x8000u) == 0 && a + 8 <= base + len) {
+				const uint8_t *q = p + 4;
+				uint16_t g1 = (uint16_t)(q[0] | q[1] << 8), g2 = (uint16_t)(q[2] | q[3] << 8);
+				if ((g1 & 0xFBF0u) == 0xF2C0u && (g2 & 0x8000u) == 0 && ((g2 >> 8) & 0xF) == ((h2 >> 8) & 0xF)) {
+					uint32_t lo16 = (uint32_t)(h1 & 0xF) << 12 | (uint32_t)((h1 >> 10) & 1) << 11 |
+							(uint32_t)((h2 >> 12) & 7) << 8 | (h2 & 0xFF);
+					uint32_t hi16 = (uint32_t)(g1 & 0xF) << 12 | (uint32_t)((g1 >> 10) & 1) << 11 |
+							(uint32_t)((g2 >> 12) & 7) << 8 | (g2 & 0xFF);
+					if (boot_like(hi16 << 16 | lo16))
+						return hi16 << 16 | lo16;
+				}
+			}
 		}
 	}
 	return 0;
@@ -873,7 +927,7 @@ static int run_elf(struct runner *r)
 		}
 		if ((rc = get_pc(r, &pc)) != 0)
 			goto out;
-		line_key(ei, pc, k0, sizeof k0, name, sizeof name, text, sizeof text);
+		line_key(ei, pc, k0, sizeof k0, name, sizeof name, text, sizeof text, NULL, 0);
 		st = run_add_step(rec);
 		if (!st) {
 			rc = H7_ERROR_NO_MEM;
@@ -881,6 +935,7 @@ static int run_elf(struct runner *r)
 		}
 		snprintf(st->name, sizeof st->name, "%s", name);
 		snprintf(st->source, sizeof st->source, "%s", text);
+		line_key(ei, pc, k0, sizeof k0, name, sizeof name, text, sizeof text, st->call, sizeof st->call);
 		st->pc = pc;
 		st->t_start_ms = rel_ms(r);
 		progress(r, "step %d: %s", n + 1, name);
@@ -919,6 +974,10 @@ static int run_elf(struct runner *r)
 				goto branched;
 			}
 			if (in.kind == THUMB_CALL || in.kind == THUMB_CALL_REG) {
+				const struct elfinfo_symbol *cs;
+				uint32_t off;
+				if (!st->call[0] && elfinfo_symbol_by_addr(ei, target & ~1u, &cs, &off) == 0 && off == 0)
+					snprintf(st->call, sizeof st->call, "%s", cs->name);
 				rc = run_to(r, pc + in.len); /* step over the call */
 			} else if (in.kind == THUMB_BRANCH && in.conditional && in.target < pc) {
 				rc = run_to(r, pc + in.len); /* a loop: run it to its end */
@@ -936,7 +995,7 @@ static int run_elf(struct runner *r)
 			}
 			if ((rc = get_pc(r, &pc)) != 0)
 				goto out;
-			line_key(ei, pc, key, sizeof key, name, sizeof name, text, sizeof text);
+			line_key(ei, pc, key, sizeof key, name, sizeof name, text, sizeof text, st->call, sizeof st->call);
 			if (strcmp(key, k0) != 0)
 				break;
 		}
@@ -968,6 +1027,10 @@ out:
 	if (!rec->jump_addr && rec->reached_sysmem && rec->vec_part.ok &&
 	    (rec->jump_target & ~1u) == (rec->vec_part.pc & ~1u))
 		rec->jump_addr = rec->part_entry;
+	if (!rec->jump_addr && fn_hi > fn_lo && fn_hi - fn_lo <= 0x10000u) {
+		rec->jump_addr = scan_jump_constant(ei, fn_lo, fn_hi);
+		rec->jump_addr_static = rec->jump_addr != 0;
+	}
 	if (rec->jump_addr && r->t)
 		vecread(r, rec->jump_addr, &rec->vec_jump);
 	if (r->usb && !rec->reached_sysmem && rc == 0)

@@ -275,6 +275,72 @@ static void test_setup_options(void **state)
 	}
 }
 
+static const char *fw(const char *name)
+{
+	static char buf[2][4096];
+	static int k;
+	const char *b = getenv("H7_FWBUILD");
+	k ^= 1;
+	snprintf(buf[k], sizeof buf[k], "%s/tests/firmware/%s", b && *b ? b : "build", name);
+	return buf[k];
+}
+
+/* --elf: the user's own firmware in (simulated) flash, stepped line by line. */
+static void test_elf(void **state)
+{
+	(void)state;
+	{
+		const char *args[] = { "--sim-flash", fw("app-fault.elf"), "--elf", fw("app-fault.elf"), NULL };
+		struct result r = run_tool(args);
+		const cJSON *s, *faults;
+		int saw_dcache = 0;
+		assert_non_null(r.json);
+		assert_int_equal(r.status, 1);
+		assert_string_equal(str(r.json, "verdict"), "fault");
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(r.json, "steps")) {
+			assert_string_equal(str(s, "kind"), "source");
+			assert_non_null(strstr(str(s, "name"), "app-fault.c:"));
+			if (strstr(str(s, "source"), "SCB_DisableDCache();"))
+				saw_dcache = 1;
+		}
+		assert_true(saw_dcache);
+		faults = cJSON_GetObjectItemCaseSensitive(r.json, "faults");
+		assert_int_equal(cJSON_GetArraySize(faults), 1);
+		assert_true(set_has(fault_reg(cJSON_GetArrayItem(faults, 0), "CFSR"), "IMPRECISERR"));
+		assert_true(has_finding(r.json, "cache-disable-when-off"));
+		assert_true(has_finding(r.json, "bootloader-address"));
+		assert_true(has_finding(r.json, "imprecise-bus-fault"));
+		cJSON_Delete(r.json);
+	}
+	{
+		const char *args[] = { "--sim-flash", fw("app-good.elf"), "--elf", fw("app-good.elf"), NULL };
+		struct result r = run_tool(args);
+		const cJSON *s, *branch = NULL;
+		assert_non_null(r.json);
+		assert_int_equal(r.status, 0);
+		assert_string_equal(str(r.json, "verdict"), "dfu-enumerated");
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(r.json, "steps"))
+			if (!strcmp(str(s, "kind"), "branch"))
+				branch = s;
+		assert_non_null(branch);
+		assert_non_null(strstr(str(branch, "name"), "app-good.c:"));
+		assert_false(has_finding(r.json, "bootloader-address"));
+		cJSON_Delete(r.json);
+	}
+}
+
+/* The ELF must be what the flash holds: h7jumpdiag never writes flash. */
+static void test_elf_mismatch(void **state)
+{
+	(void)state;
+	const char *args[] = { "--sim-flash", fw("app-good.elf"), "--elf", fw("app-fault.elf"), NULL };
+	struct result r = run_tool(args);
+	assert_int_equal(r.status, 3);
+	assert_non_null(r.json);
+	assert_string_equal(str(r.json, "verdict"), "error");
+	cJSON_Delete(r.json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +348,8 @@ int main(void)
 		cmocka_unit_test(test_st),
 		cmocka_unit_test(test_one_fix_variants),
 		cmocka_unit_test(test_setup_options),
+		cmocka_unit_test(test_elf),
+		cmocka_unit_test(test_elf_mismatch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
