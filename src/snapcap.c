@@ -12,7 +12,35 @@
 
 /* Longest read_memory range (words): one failing register should not blank
  * too many others, and OpenOCD splits long reads anyway. */
-#define SNAPCAP_MAX_RANGE 64
+#define SNAPCAP_MAX_RANGE 256 /* words one read_memory may cover */
+#define SNAPCAP_MAX_GAP 64     /* unlisted words a merged read may cover */
+
+/* Address windows in which reading the unlisted words between two catalog
+ * registers is harmless, so several registers can share one read_memory
+ * (each read_memory costs OpenOCD a command, a target poll and a JTAG
+ * round trip; one snapshot is meant to be one cheap RPC):
+ * - NVIC ISER..IABR: words past the implemented interrupt lines read as zero
+ *   (DDI0403 B3.4, "RAZ/WI" for unimplemented NVIC registers);
+ * - RCC, PWR and FLASH registers have no read side effects, and reserved
+ *   offsets inside them read as zero (RM0399, register maps).
+ * Never the OTG cores: reading GRXSTSP pops the receive FIFO (RM0399 OTG). */
+static const struct {
+	uint32_t lo, hi;
+} snapcap_gap_safe[] = {
+	{ 0xE000E100u, 0xE000E33Fu },
+	{ 0x58024400u, 0x580247FFu },
+	{ 0x58024800u, 0x58024BFFu },
+	{ 0x52002000u, 0x520021FFu },
+};
+
+static int snapcap_same_window(uint32_t a, uint32_t b)
+{
+	for (size_t i = 0; i < sizeof snapcap_gap_safe / sizeof snapcap_gap_safe[0]; i++)
+		if (a >= snapcap_gap_safe[i].lo && a <= snapcap_gap_safe[i].hi && b >= snapcap_gap_safe[i].lo &&
+		    b <= snapcap_gap_safe[i].hi)
+			return 1;
+	return 0;
+}
 
 static uint8_t snapcap_core_mask(enum snap_core c)
 {
@@ -63,12 +91,17 @@ void snapcap_plan(struct snapcap_plan *p, enum snap_core core, int halted)
 	it = NULL;
 	for (size_t i = 0; i < n_mem; i++) {
 		uint32_t a = regs_catalog[mem[i]].addr;
-		if (!it || a != it->addr + 4u * it->count || it->count >= SNAPCAP_MAX_RANGE)
+		uint32_t end = it ? it->addr + 4u * it->words : 0;
+		int extend = it && a == end;
+		if (it && a > end && (a - end) / 4 <= SNAPCAP_MAX_GAP && snapcap_same_window(it->addr, a))
+			extend = 1;
+		if (!extend || (a - it->addr) / 4 + 1 > SNAPCAP_MAX_RANGE)
 			it = snapcap_add(p, SNAPCAP_MEM32, a);
 		if (!it)
 			return;
 		p->ids[p->n_ids++] = mem[i];
 		it->count++;
+		it->words = (uint16_t)((a - it->addr) / 4 + 1);
 	}
 	for (int r = 0; r < REG_COUNT; r++)
 		if (regs_catalog[r].kind == REGS_KIND_MEM16 && (regs_catalog[r].cores & mask)) {
@@ -77,6 +110,7 @@ void snapcap_plan(struct snapcap_plan *p, enum snap_core core, int halted)
 				return;
 			p->ids[p->n_ids++] = (enum reg_id)r;
 			it->count = 1;
+			it->words = 1;
 		}
 	if (p->halted) {
 		it = snapcap_add(p, SNAPCAP_MPU, REGS_ADDR_MPU_RNR);
@@ -139,7 +173,11 @@ char *snapcap_script(const struct snapcap_plan *p, const char *target_word)
 
 	if (!target_word)
 		return NULL;
-	snapcap_put(&b, "set h7_t %s; list", target_word);
+	/* OpenOCD polls the targets before every command (two DHCSR reads, i.e.
+	 * JTAG round trips, on a dual-core chip); switching background polling
+	 * off around the reads halves the cost of a snapshot. It is switched
+	 * back on in the same script whatever happens: every read is caught. */
+	snapcap_put(&b, "set h7_t %s; poll off; set h7_res [list", target_word);
 	for (size_t i = 0; i < p->n_items; i++) {
 		const struct snapcap_item *it = &p->items[i];
 		snapcap_put(&b, " [catch {");
@@ -153,10 +191,13 @@ char *snapcap_script(const struct snapcap_plan *p, const char *target_word)
 		case SNAPCAP_MEM32:
 		case SNAPCAP_MEM16:
 			snapcap_put(&b, "$h7_t read_memory 0x%08X %d %u", it->addr, it->kind == SNAPCAP_MEM32 ? 32 : 16,
-				    it->count);
+				    it->words);
 			break;
 		case SNAPCAP_MPU:
 			/* DREGION = MPU_TYPE[15:8] (PM0253 MPU); RNR restored afterwards */
+			if (p->mpu_lazy)
+				snapcap_put(&b, "if {([$h7_t read_memory 0x%08X 32 1] & 1) == 0} {list off} else {",
+					    regs_catalog[REG_MPU_CTRL].addr);
 			snapcap_put(&b,
 				    "set h7_n [expr {([$h7_t read_memory 0x%08X 32 1] >> 8) & 0xff}]; "
 				    "set h7_o [$h7_t read_memory 0x%08X 32 1]; set h7_l {}; set h7_bad 0; "
@@ -167,6 +208,8 @@ char *snapcap_script(const struct snapcap_plan *p, const char *target_word)
 				    "$h7_t write_memory 0x%08X 32 $h7_o; if {$h7_bad} {error $h7_v}; set h7_l",
 				    regs_catalog[REG_MPU_TYPE].addr, REGS_ADDR_MPU_RNR, REGS_MPU_REGIONS, REGS_ADDR_MPU_RNR,
 				    REGS_ADDR_MPU_RBAR, REGS_ADDR_MPU_RNR);
+			if (p->mpu_lazy)
+				snapcap_put(&b, "}");
 			break;
 		case SNAPCAP_STACK_MSP:
 		case SNAPCAP_STACK_PSP:
@@ -186,6 +229,7 @@ char *snapcap_script(const struct snapcap_plan *p, const char *target_word)
 		}
 		snapcap_put(&b, "} h7_r%zu] $h7_r%zu", i, i);
 	}
+	snapcap_put(&b, "]; poll on; set h7_res");
 	if (b.oom) {
 		free(b.s);
 		return NULL;
@@ -251,6 +295,11 @@ static void snapcap_mpu(const struct snapcap_plan *p, const struct snapcap_item 
 			size_t len, struct snapshot *s)
 {
 	struct tcl_list l;
+	if (len == 3 && memcmp(payload, "off", 3) == 0) {
+		/* the MPU is disabled and the plan asked for its regions only when enabled */
+		snapcap_mark_item(p, it, s, SNAP_UNREAD);
+		return;
+	}
 	if (tcl_list_parse(payload, len, NULL, &l, NULL, 0) != 0 || l.n > REGS_MPU_REGIONS) {
 		if (l.v)
 			tcl_list_free(&l);
@@ -329,9 +378,12 @@ int snapcap_parse(const struct snapcap_plan *p, const char *result, size_t len, 
 		case SNAPCAP_MEM16: {
 			uint32_t w[SNAPCAP_MAX_RANGE];
 			size_t n = 0;
-			if (ok && snapcap_words(pl, pll, w, SNAPCAP_MAX_RANGE, &n) == 0 && n == it->count) {
-				for (size_t k = 0; k < n; k++)
-					snapshot_set(s, p->ids[it->first + k], w[k]);
+			if (ok && snapcap_words(pl, pll, w, SNAPCAP_MAX_RANGE, &n) == 0 && n == it->words) {
+				for (size_t k = 0; k < it->count; k++) {
+					enum reg_id id = p->ids[it->first + k];
+					uint32_t idx = (regs_catalog[id].addr - it->addr) / (it->kind == SNAPCAP_MEM32 ? 4 : 2);
+					snapshot_set(s, id, w[idx < n ? idx : 0]);
+				}
 			} else {
 				snapcap_mark_item(p, it, s, SNAP_ERROR);
 			}

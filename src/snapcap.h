@@ -36,6 +36,7 @@ struct snapcap_item {
 	uint32_t addr;
 	uint16_t count;
 	uint16_t first; /* index of the first id in plan.ids */
+	uint16_t words; /* MEM32/MEM16: words read (>= count when a read spans gaps) */
 };
 
 #define SNAPCAP_MAX_ITEMS 160
@@ -43,6 +44,7 @@ struct snapcap_item {
 struct snapcap_plan {
 	enum snap_core core;
 	int halted;
+	int mpu_lazy; /* walk the MPU regions only when MPU_CTRL.ENABLE is set (else they stay SNAP_UNREAD) */
 	size_t n_items;
 	struct snapcap_item items[SNAPCAP_MAX_ITEMS];
 	size_t n_ids;

@@ -24,6 +24,7 @@ struct target {
 	char *word[2];                 /* ocd_rpc_quote()d names */
 	enum target_core cur;
 	int notify;                    /* tcl_notifications on */
+	int mpu_lazy;                  /* see target_set_snapshot_mpu_lazy() */
 };
 
 static double target_now_ms(void)
@@ -509,6 +510,11 @@ int target_load_image(struct target *t, const char *path, uint32_t addr)
 
 /* ---- snapshot ---- */
 
+void target_set_snapshot_mpu_lazy(struct target *t, int on)
+{
+	t->mpu_lazy = on != 0;
+}
+
 int target_snapshot(struct target *t, struct snapshot *s)
 {
 	struct snapcap_plan plan;
@@ -521,6 +527,7 @@ int target_snapshot(struct target *t, struct snapshot *s)
 	if (rc)
 		return rc;
 	snapcap_plan(&plan, t->cur == TARGET_CM4 ? SNAP_CORE_CM4 : SNAP_CORE_CM7, st == TARGET_STATE_HALTED);
+	plan.mpu_lazy = t->mpu_lazy;
 	char *script = snapcap_script(&plan, t->word[t->cur]);
 	if (!script)
 		return H7_ERROR_NO_MEM;

@@ -108,6 +108,10 @@ int target_load_image(struct target *t, const char *path, uint32_t addr);
  * (snapcap.h builds the script and parses the reply). s->halted tells whether
  * core registers, MPU regions and stack windows were read (only when halted). */
 int target_snapshot(struct target *t, struct snapshot *s);
+/* Snapshots walk the MPU regions only while MPU_CTRL.ENABLE is set (the runner's
+ * per-step snapshots: regions of a disabled MPU cannot matter, and the walk is
+ * 48 commands); otherwise the regions are SNAP_UNREAD. Default off. */
+void target_set_snapshot_mpu_lazy(struct target *t, int on);
 
 /* The RPC client (for callers that need raw commands). */
 struct ocd_rpc *target_rpc(struct target *t);
