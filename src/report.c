@@ -260,7 +260,7 @@ void report_text(FILE *f, const struct run_record *r, const struct rules_result 
 			wrap(f, line, 4, 2);
 		}
 		if (r->sim_flash_writes >= 0)
-			fprintf(f, "  - simulated flash/option-byte write attempts: %lld/%lld (h7jumpdiag never writes them)\n",
+			fprintf(f, "  - simulated flash/option-byte writes attempted: %lld/%lld (never by h7jumpdiag)\n",
 				r->sim_flash_writes, r->sim_optbyte_writes);
 		if (r->openocd_log[0]) {
 			snprintf(line, sizeof line, "- OpenOCD log: %.480s", r->openocd_log);
