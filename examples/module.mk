@@ -5,3 +5,9 @@ examples: examples-decode
 
 examples-decode: $(TOOL)
 	examples/gen-decode.sh $(TOOL)
+
+.PHONY: examples-run
+examples: examples-run
+
+examples-run: build-all
+	examples/gen-run.sh $(TOOL)

@@ -78,17 +78,26 @@ static const char *step_kind(const struct run_step *s)
 	return s->is_setup ? "setup" : s->is_branch ? "branch" : s->id == PROBE_STEP_NONE ? "source" : "jump";
 }
 
+/* Registers whose changes are noise for a reader following the jump: the
+ * scratch registers, LR/PC/SP and the flags (shown with -v). */
+static int noisy_core(enum reg_id id)
+{
+	return id <= REG_CORE_R12 || id == REG_LR || id == REG_PC || id == REG_SP || id == REG_XPSR;
+}
+
 static void print_changes(FILE *f, const struct snapshot *before, const struct snapshot *after, int verbose)
 {
 	struct snap_change ch[64];
-	size_t n = snapshot_diff(before, after, 0, ch, 64), shown = 0;
+	size_t n = snapshot_diff(before, after, 0, ch, 64), shown = 0, core = 0;
 
 	for (size_t i = 0; i < n && i < 64; i++) {
 		const struct reg_def *d = &regs_catalog[ch[i].id];
+		if (!verbose && noisy_core(ch[i].id)) {
+			core++;
+			continue;
+		}
 		if (!verbose && shown >= MAX_CHANGES_SHOWN)
-			break;
-		if (d->block == REGS_BLK_CORE && ch[i].id <= REG_CORE_R12 && !verbose)
-			continue; /* scratch registers: noise unless asked */
+			continue;
 		if (ch[i].after_state != SNAP_OK)
 			fprintf(f, "        %-16s 0x%08X -> (read failed)\n", d->name, ch[i].before);
 		else if (ch[i].before_state != SNAP_OK)
@@ -97,10 +106,9 @@ static void print_changes(FILE *f, const struct snapshot *before, const struct s
 			fprintf(f, "        %-16s 0x%08X -> 0x%08X\n", d->name, ch[i].before, ch[i].after);
 		shown++;
 	}
-	if (n > shown) {
-		size_t hidden = n - shown;
-		fprintf(f, "        (%zu more change%s%s)\n", hidden, hidden == 1 ? "" : "s", verbose ? "" : "; -v shows all");
-	}
+	if (n > shown + core)
+		fprintf(f, "        (%zu more register%s changed; -v shows all)\n", n - shown - core,
+			n - shown - core == 1 ? "" : "s");
 	if (n == 0)
 		fprintf(f, "        (no register changed)\n");
 }
