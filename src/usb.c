@@ -117,6 +117,12 @@ const char *usbw_event_name(int kind)
 void usbw_record(struct usbw *w, int kind, double t_ms, uint16_t vid, uint16_t pid, const char *path,
 		 const char *detail)
 {
+	usbw_record_sim(w, kind, t_ms, -1, vid, pid, path, detail);
+}
+
+void usbw_record_sim(struct usbw *w, int kind, double t_ms, double sim_ms, uint16_t vid, uint16_t pid,
+		     const char *path, const char *detail)
+{
 	struct usbw_event *e;
 
 	h7_dbg("usb: %.3f %s %04x:%04x %s %s", t_ms - w->t_open, usbw_event_name(kind), vid, pid,
@@ -131,6 +137,7 @@ void usbw_record(struct usbw *w, int kind, double t_ms, uint16_t vid, uint16_t p
 	memset(e, 0, sizeof *e);
 	e->kind = kind;
 	e->t_ms = t_ms;
+	e->sim_ms = sim_ms;
 	e->vid = vid;
 	e->pid = pid;
 	snprintf(e->path, sizeof e->path, "%s", path ? path : "");
@@ -233,6 +240,7 @@ static int watcher_new(const struct usbw_options *opt, struct usbw **out)
 	w->ops = ops;
 	w->t_open = usbw_now_ms();
 	w->t_mark = w->t_open;
+	w->sel_sim_ms = -1;
 	*out = w;
 	return H7_SUCCESS;
 }
@@ -283,7 +291,7 @@ void usbw_close(struct usbw *w)
  * arrival, enumeration from the pull-up (sim), the departure or the mark. */
 static void fill_timeline(const struct usbw *w, struct usbw_result *res)
 {
-	double pullup = -1, app_left = -1;
+	double pullup = -1, pullup_sim = -1, app_left = -1;
 
 	res->mark_abs = w->t_mark;
 	res->t_open = w->t_open - w->t_mark;
@@ -294,8 +302,10 @@ static void fill_timeline(const struct usbw *w, struct usbw_result *res)
 		const struct usbw_event *e = &w->events[i];
 		if (e->kind == USBW_EV_APP_LEFT && (!w->sel || e->t_ms <= w->sel_t))
 			app_left = e->t_ms;
-		if (e->kind == USBW_EV_PULLUP_ON && (!w->sel || e->t_ms <= w->sel_t))
+		if (e->kind == USBW_EV_PULLUP_ON && (!w->sel || e->t_ms <= w->sel_t)) {
 			pullup = e->t_ms;
+			pullup_sim = e->sim_ms;
+		}
 	}
 	if (app_left >= 0) {
 		res->has_app_left = 1;
@@ -310,9 +320,9 @@ static void fill_timeline(const struct usbw *w, struct usbw_result *res)
 	if (w->sel_at_start)
 		return;
 	res->has_enum = 1;
-	if (pullup >= 0) {
-		res->enum_ms = w->sel_t - pullup;
-		res->enum_basis = "pullup";
+	if (pullup >= 0 && pullup_sim >= 0 && w->sel_sim_ms >= pullup_sim) {
+		res->enum_ms = w->sel_sim_ms - pullup_sim;
+		res->enum_basis = "pullup-sim";
 	} else if (app_left >= 0 && app_left > w->t_mark) {
 		res->enum_ms = w->sel_t - app_left;
 		res->enum_basis = "app-left";

@@ -40,13 +40,16 @@ struct usbw {
 	int sel_at_start;
 	struct usbw_device sel_dev;
 	double sel_t;             /* when it arrived (absolute) */
+	double sel_sim_ms;        /* ... in simulated time, -1 when not simulated */
 };
 
 extern const struct usbw_backend_ops usbw_libusb_hotplug_ops, usbw_libusb_poll_ops, usbw_sim_ops;
 
-/* Record an event (bounded; overflow counted). */
+/* Record an event (bounded; overflow counted); sim_ms -1 when not simulated. */
 void usbw_record(struct usbw *w, int kind, double t_ms, uint16_t vid, uint16_t pid, const char *path,
 		 const char *detail);
+void usbw_record_sim(struct usbw *w, int kind, double t_ms, double sim_ms, uint16_t vid, uint16_t pid,
+		     const char *path, const char *detail);
 /* The application's device, as configured. */
 int usbw_is_app(const struct usbw *w, uint16_t vid, uint16_t pid);
 /* A DFU device (0483:df11) that passes the --usb-path filter. */

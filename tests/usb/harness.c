@@ -392,11 +392,18 @@ static gboolean start_bridge(const char *h7sim, gchar **sim_args, GError **err)
 		g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "no control socket on %s", hp);
 		goto out;
 	}
-	if (simctl_command(sim, "hello", l, 2000) || l->kind != SIMCTL_OK || !simctl_get(l, "proto") ||
-	    strcmp(simctl_get(l, "proto"), "1") != 0 || simctl_command(sim, "subscribe usb", l, 2000) ||
-	    l->kind != SIMCTL_OK || simctl_command(sim, "usb", l, 2000) || l->kind != SIMCTL_OK) {
-		g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "h7sim does not speak control protocol 1");
-		goto out;
+	{
+		static const char *const handshake[] = { "hello", "subscribe usb", "usb" };
+		for (int i = 0; i < 3; i++) {
+			int crc = simctl_command(sim, handshake[i], l, 5000);
+			if (crc || l->kind != SIMCTL_OK ||
+			    (i == 0 && (!simctl_get(l, "proto") || strcmp(simctl_get(l, "proto"), "1") != 0))) {
+				g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "h7sim's control socket: '%s': %s",
+					    handshake[i], crc ? h7_strerror(crc) : l->kind == SIMCTL_ERR ? l->message
+									  : "not protocol 1");
+				goto out;
+			}
+		}
 	}
 	/* a device already on the simulated cable */
 	if (simctl_get(l, "attached") && strcmp(simctl_get(l, "attached"), "none") != 0) {
