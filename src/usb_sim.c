@@ -14,7 +14,7 @@
 #include "usb_simctl.h"
 
 #define SIM_CONNECT_MS 2000
-#define SIM_REPLY_MS 2000
+#define SIM_REPLY_MS 10000 /* h7sim answered its first command only after 5 s at times */
 #define SIM_SLICE_MS 100
 
 struct sim_state {
@@ -82,11 +82,13 @@ static void sim_consider_dfu(struct usbw *w, struct sim_state *s, const struct u
 		return;
 	if (w->opt.serial && strcmp(serial, w->opt.serial) != 0)
 		return;
+	usbw_lock(w);
 	w->sel = 1;
 	w->sel_t = t;
 	w->sel_sim_ms = sim_ms;
 	w->sel_at_start = at_start;
 	w->sel_dev = *id;
+	usbw_unlock(w);
 	snprintf(s->serial, sizeof s->serial, "%s", serial);
 }
 

@@ -395,7 +395,7 @@ static gboolean start_bridge(const char *h7sim, gchar **sim_args, GError **err)
 	{
 		static const char *const handshake[] = { "hello", "subscribe usb", "usb" };
 		for (int i = 0; i < 3; i++) {
-			int crc = simctl_command(sim, handshake[i], l, 5000);
+			int crc = simctl_command(sim, handshake[i], l, 20000); /* a fresh h7sim can take seconds */
 			if (crc || l->kind != SIMCTL_OK ||
 			    (i == 0 && (!simctl_get(l, "proto") || strcmp(simctl_get(l, "proto"), "1") != 0))) {
 				g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "h7sim's control socket: '%s': %s",
