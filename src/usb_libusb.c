@@ -52,6 +52,12 @@ struct lu_state {
 	pthread_t thread;        /* the bus-watching thread */
 	int have_thread;
 	atomic_int stop;
+	int polling;             /* poll backend: scans and the caller's I/O take io_lock */
+	libusb_context *keeper;  /* poll: a context alive for the whole watch, so libusb's
+				    (global) udev monitor is not started and stopped at
+				    every scan's libusb_init/libusb_exit */
+	pthread_mutex_t io_lock; /* (fresh contexts created and torn down while another
+				    context does I/O leaked a libusb_device now and then) */
 	/* ---- under w->lock (the thread and the caller share them) ---- */
 	int enumerating;         /* inside libusb_hotplug_register_callback (ENUMERATE) */
 	int n_pending;           /* DFU arrivals the caller has not examined yet */
@@ -104,6 +110,18 @@ static void lu_identify(libusb_device *dev, struct usbw_device *id)
 	usbw_format_path(id->path, sizeof id->path, id->bus, ports, n > 0 ? n : 0);
 	/* the usbfs node libusb opens on Linux */
 	snprintf(id->node, sizeof id->node, "/dev/bus/usb/%03u/%03u", id->bus, id->address);
+}
+
+/* libusb_exit for a context nobody handles events on: deliver what is
+ * pending first. libusb 1.0.26 leaks the libusb_device of a LEFT
+ * notification still queued at libusb_exit (seen under LeakSanitizer when a
+ * device went away during a poll scan), and handling events drops it. */
+static void lu_exit(libusb_context *ctx)
+{
+	struct timeval zero = { 0, 0 };
+
+	libusb_handle_events_timeout_completed(ctx, &zero, NULL);
+	libusb_exit(ctx);
 }
 
 static int lu_init(libusb_context **ctx)
@@ -361,7 +379,11 @@ static int lu_describe(struct usbw *w, struct usbw_result *res)
 	usbw_unlock(w);
 	if (!dev)
 		return H7_ERROR_INTERNAL;
+	if (s->polling)
+		pthread_mutex_lock(&s->io_lock);
 	rc = lu_describe_dev(dev, res);
+	if (s->polling)
+		pthread_mutex_unlock(&s->io_lock);
 	/* a surprise removal: give its LEFT event a bounded chance to reach the
 	 * timeline (the watching thread records it) */
 	if (rc == H7_ERROR_NO_DEVICE && s->have_thread) {
@@ -391,7 +413,11 @@ static void lu_stop(struct usbw *w)
 	if (s->have_cb)
 		libusb_hotplug_deregister_callback(s->ctx, s->cb);
 	if (s->ctx)
-		libusb_exit(s->ctx);
+		lu_exit(s->ctx);
+	if (s->keeper)
+		lu_exit(s->keeper);
+	if (s->polling)
+		pthread_mutex_destroy(&s->io_lock);
 	free(s);
 	w->be = NULL;
 }
@@ -435,7 +461,7 @@ static int lu_list(struct usbw *w, struct usbw_result *res, int max, int *n)
 		return rc;
 	cnt = libusb_get_device_list(ctx, &list);
 	if (cnt < 0) {
-		libusb_exit(ctx);
+		lu_exit(ctx);
 		return lu_error((int)cnt);
 	}
 	for (ssize_t i = 0; i < cnt && *n < max; i++) {
@@ -452,7 +478,7 @@ static int lu_list(struct usbw *w, struct usbw_result *res, int max, int *n)
 		(*n)++;
 	}
 	libusb_free_device_list(list, 1);
-	libusb_exit(ctx);
+	lu_exit(ctx);
 	return H7_SUCCESS;
 }
 
@@ -658,7 +684,7 @@ static int poll_scan(struct usbw *w, struct lu_state *s, int at_start)
 		return rc;
 	cnt = libusb_get_device_list(ctx, &list);
 	if (cnt < 0) {
-		libusb_exit(ctx);
+		lu_exit(ctx);
 		return lu_error((int)cnt);
 	}
 	for (ssize_t i = 0; i < cnt && n_now < LU_MAX_SEEN; i++) {
@@ -708,7 +734,7 @@ static int poll_scan(struct usbw *w, struct lu_state *s, int at_start)
 	s->n_seen = n_now;
 	libusb_free_device_list(list, 1);
 	if (!selected)
-		libusb_exit(ctx);
+		lu_exit(ctx);
 	return H7_SUCCESS;
 }
 
@@ -716,6 +742,7 @@ static void *poll_thread(void *arg)
 {
 	struct usbw *w = arg;
 	struct lu_state *s = w->be;
+	int rc;
 
 	while (!atomic_load(&s->stop)) {
 		struct timespec ts = { 0, (long)w->opt.poll_interval_ms * 1000000L };
@@ -726,7 +753,14 @@ static void *poll_thread(void *arg)
 		nanosleep(&ts, NULL);
 		if (atomic_load(&s->stop))
 			break;
-		if (poll_scan(w, s, 0))
+		pthread_mutex_lock(&s->io_lock);
+		{
+			struct timeval zero = { 0, 0 }; /* drop the keeper's queued notifications */
+			libusb_handle_events_timeout_completed(s->keeper, &zero, NULL);
+		}
+		rc = poll_scan(w, s, 0);
+		pthread_mutex_unlock(&s->io_lock);
+		if (rc)
 			h7_dbg("usb: a scan failed");
 	}
 	return NULL;
@@ -740,6 +774,11 @@ static int poll_start(struct usbw *w)
 	if (!s)
 		return H7_ERROR_NO_MEM;
 	w->be = s;
+	s->polling = 1;
+	pthread_mutex_init(&s->io_lock, NULL);
+	rc = lu_init(&s->keeper);
+	if (rc)
+		return rc;
 	if (w->opt.poll_interval_ms <= 0)
 		w->opt.poll_interval_ms = LU_DEFAULT_POLL_MS;
 	if (w->opt.poll_interval_ms > LU_PUMP_SLICE_MS)

@@ -299,9 +299,14 @@ static void watch_app_to_dfu(const char *backend)
 	cJSON *j, *u, *t, *ev, *d;
 	int i_present, i_left, i_dfu;
 
+	char hargs[4300];
+
 	snprintf(args, sizeof args, "usb watch --backend %s --app-device 0483:5740 --timeout 10 --format json",
 		 backend);
-	hrun(&r, "-w --at 0:add:app@1-1 --at 30:remove:1-1 --at 60:add:dfu@1-1", NULL, args);
+	snprintf(hargs, sizeof hargs, "-w --at 0:add:app@1-1 --at 30:remove:1-1 --at 60:add:dfu@1-1%s%s",
+		 strcmp(backend, "poll") == 0 ? " --lsan-suppressions " : "",
+		 strcmp(backend, "poll") == 0 ? tu_src_path("tests/usb/lsan-libusb-poll.supp") : "");
+	hrun(&r, hargs, NULL, args);
 	expect_status(&r, 0);
 	j = json_of(&r);
 	u = get(j, "usb");
