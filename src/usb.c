@@ -117,24 +117,65 @@ const char *usbw_event_name(int kind)
 void usbw_record(struct usbw *w, int kind, double t_ms, uint16_t vid, uint16_t pid, const char *path,
 		 const char *detail)
 {
+	usbw_record_sim(w, kind, t_ms, -1, vid, pid, path, detail);
+}
+
+void usbw_record_sim(struct usbw *w, int kind, double t_ms, double sim_ms, uint16_t vid, uint16_t pid,
+		     const char *path, const char *detail)
+{
 	struct usbw_event *e;
 
+	usbw_lock(w);
 	h7_dbg("usb: %.3f %s %04x:%04x %s %s", t_ms - w->t_open, usbw_event_name(kind), vid, pid,
 	       path ? path : "", detail ? detail : "");
 	if ((kind == USBW_EV_APP_PRESENT || kind == USBW_EV_APP_ARRIVED) && path)
 		snprintf(w->app_path, sizeof w->app_path, "%s", path);
 	if (w->n_events >= USBW_MAX_EVENTS) {
 		w->events_dropped++;
+		usbw_unlock(w);
 		return;
 	}
 	e = &w->events[w->n_events++];
 	memset(e, 0, sizeof *e);
 	e->kind = kind;
 	e->t_ms = t_ms;
+	e->sim_ms = sim_ms;
 	e->vid = vid;
 	e->pid = pid;
 	snprintf(e->path, sizeof e->path, "%s", path ? path : "");
 	snprintf(e->detail, sizeof e->detail, "%s", detail ? detail : "");
+	usbw_unlock(w);
+	usbw_signal(w);
+}
+
+void usbw_lock(struct usbw *w)
+{
+	pthread_mutex_lock(&w->lock);
+}
+
+void usbw_unlock(struct usbw *w)
+{
+	pthread_mutex_unlock(&w->lock);
+}
+
+void usbw_signal(struct usbw *w)
+{
+	pthread_cond_broadcast(&w->cond);
+}
+
+void usbw_cond_wait_until(struct usbw *w, double until_ms)
+{
+	struct timespec ts;
+
+	if (until_ms <= usbw_now_ms())
+		return;
+	ts.tv_sec = (time_t)(until_ms / 1000.0);
+	ts.tv_nsec = (long)((until_ms - (double)ts.tv_sec * 1000.0) * 1e6);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&w->cond, &w->lock, &ts);
 }
 
 int usbw_is_app(const struct usbw *w, uint16_t vid, uint16_t pid)
@@ -229,10 +270,19 @@ static int watcher_new(const struct usbw_options *opt, struct usbw **out)
 	w = calloc(1, sizeof *w);
 	if (!w)
 		return H7_ERROR_NO_MEM;
+	{
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&w->cond, &ca);
+		pthread_condattr_destroy(&ca);
+		pthread_mutex_init(&w->lock, NULL);
+	}
 	w->opt = *opt;
 	w->ops = ops;
 	w->t_open = usbw_now_ms();
 	w->t_mark = w->t_open;
+	w->sel_sim_ms = -1;
 	*out = w;
 	return H7_SUCCESS;
 }
@@ -276,14 +326,16 @@ void usbw_close(struct usbw *w)
 		return;
 	if (w->ops && w->ops->stop)
 		w->ops->stop(w);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
 	free(w);
 }
 
 /* The timeline: t1 = the last departure of the app device, t2 = the DFU
  * arrival, enumeration from the pull-up (sim), the departure or the mark. */
-static void fill_timeline(const struct usbw *w, struct usbw_result *res)
+static void fill_timeline(const struct usbw *w, struct usbw_result *res) /* lock held */
 {
-	double pullup = -1, app_left = -1;
+	double pullup = -1, pullup_sim = -1, app_left = -1;
 
 	res->mark_abs = w->t_mark;
 	res->t_open = w->t_open - w->t_mark;
@@ -294,8 +346,10 @@ static void fill_timeline(const struct usbw *w, struct usbw_result *res)
 		const struct usbw_event *e = &w->events[i];
 		if (e->kind == USBW_EV_APP_LEFT && (!w->sel || e->t_ms <= w->sel_t))
 			app_left = e->t_ms;
-		if (e->kind == USBW_EV_PULLUP_ON && (!w->sel || e->t_ms <= w->sel_t))
+		if (e->kind == USBW_EV_PULLUP_ON && (!w->sel || e->t_ms <= w->sel_t)) {
 			pullup = e->t_ms;
+			pullup_sim = e->sim_ms;
+		}
 	}
 	if (app_left >= 0) {
 		res->has_app_left = 1;
@@ -310,9 +364,9 @@ static void fill_timeline(const struct usbw *w, struct usbw_result *res)
 	if (w->sel_at_start)
 		return;
 	res->has_enum = 1;
-	if (pullup >= 0) {
-		res->enum_ms = w->sel_t - pullup;
-		res->enum_basis = "pullup";
+	if (pullup >= 0 && pullup_sim >= 0 && w->sel_sim_ms >= pullup_sim) {
+		res->enum_ms = w->sel_sim_ms - pullup_sim;
+		res->enum_basis = "pullup-sim";
 	} else if (app_left >= 0 && app_left > w->t_mark) {
 		res->enum_ms = w->sel_t - app_left;
 		res->enum_basis = "app-left";
@@ -322,16 +376,21 @@ static void fill_timeline(const struct usbw *w, struct usbw_result *res)
 	}
 }
 
-static void post_describe(const struct usbw *w, struct usbw_result *res)
+static void post_describe(struct usbw *w, struct usbw_result *res)
 {
+	char app_path[USBW_PATH_MAX];
+
+	usbw_lock(w);
+	memcpy(app_path, w->app_path, sizeof app_path);
+	usbw_unlock(w);
 	dfuse_parse_alt_layouts(&res->info, &res->warnings);
 	if (res->described || res->simulated)
 		dfuse_check(&res->info, &w->opt.part, &res->warnings);
-	if (!w->opt.path && w->app_path[0] && res->dev.path[0] && strcmp(w->app_path, res->dev.path) != 0)
+	if (!w->opt.path && app_path[0] && res->dev.path[0] && strcmp(app_path, res->dev.path) != 0)
 		dfuse_warn(&res->warnings, DFUSE_W_AMBIGUOUS,
 			   "the DFU device enumerated on port %s but the application's device was on %s: with "
 			   "several boards connected, select the board with --usb-path %s", res->dev.path,
-			   w->app_path, w->app_path);
+			   app_path, app_path);
 }
 
 int usbw_wait(struct usbw *w, int timeout_ms, struct usbw_result *res)
@@ -339,19 +398,29 @@ int usbw_wait(struct usbw *w, int timeout_ms, struct usbw_result *res)
 	double deadline = usbw_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	int rc = H7_SUCCESS;
 
+	int sel;
+
 	memset(res, 0, sizeof *res);
 	res->backend = w->ops->name;
 	res->simulated = w->ops == &usbw_sim_ops;
-	if (!w->sel)
+	usbw_lock(w);
+	sel = w->sel;
+	usbw_unlock(w);
+	if (!sel)
 		rc = w->ops->pump(w, deadline);
-	if (rc == H7_SUCCESS && w->sel) {
-		res->dev = w->sel_dev;
+	usbw_lock(w);
+	sel = w->sel;
+	res->dev = w->sel_dev;
+	usbw_unlock(w);
+	if (rc == H7_SUCCESS && sel) {
 		w->ops->describe(w, res);
 		post_describe(w, res);
 	} else if (rc == H7_SUCCESS) {
 		rc = H7_ERROR_INTERNAL;
 	}
+	usbw_lock(w);
 	fill_timeline(w, res);
+	usbw_unlock(w);
 	return rc;
 }
 

@@ -80,6 +80,7 @@ enum usbw_event_kind {
 struct usbw_event {
 	int kind;                 /* enum usbw_event_kind */
 	double t_ms;              /* CLOCK_MONOTONIC ms (absolute) */
+	double sim_ms;            /* simulated time (h7sim's sim_ns / 1e6); -1 off the simulated bus */
 	uint16_t vid, pid;
 	char path[USBW_PATH_MAX];
 	char detail[48];
@@ -106,7 +107,8 @@ struct usbw_result {
 	double t_dfu;             /* t2: the DFU device arrived (seen by the host) */
 	int has_enum;
 	double enum_ms;           /* enumeration time, see enum_basis */
-	const char *enum_basis;   /* "pullup": pull-up on -> attached (simulated bus);
+	const char *enum_basis;   /* "pullup-sim": pull-up on -> attached, in simulated time (h7sim's
+				     sim_ns; its wall-clock pace says nothing about a real host);
 				     "app-left": app device left -> DFU arrived;
 				     "mark": mark -> DFU arrived */
 	double mark_abs;          /* the mark, absolute CLOCK_MONOTONIC ms */

@@ -3,6 +3,8 @@
 #ifndef H7_USB_INTERNAL_H
 #define H7_USB_INTERNAL_H
 
+#include <pthread.h>
+
 #include "usb.h"
 
 struct usbw;
@@ -28,11 +30,19 @@ struct usbw_backend_ops {
 	void (*stop)(struct usbw *w);
 };
 
+/* Threads: the libusb backends handle bus events in a thread of their own
+ * (so an arrival or departure is stamped when it happens, also while the
+ * caller is busy driving the target); the caller's thread opens and reads
+ * devices. Everything below the lock line is shared: take `lock` (usbw_record
+ * takes it itself), and broadcast `cond` after a change a waiter may want. */
 struct usbw {
 	struct usbw_options opt;
 	const struct usbw_backend_ops *ops;
 	void *be;                 /* backend state */
 	double t_open, t_mark;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;      /* CLOCK_MONOTONIC */
+	/* ---- shared, under lock ---- */
 	int n_events, events_dropped;
 	struct usbw_event events[USBW_MAX_EVENTS];
 	char app_path[USBW_PATH_MAX]; /* where the application's device was seen */
@@ -40,13 +50,25 @@ struct usbw {
 	int sel_at_start;
 	struct usbw_device sel_dev;
 	double sel_t;             /* when it arrived (absolute) */
+	double sel_sim_ms;        /* ... in simulated time, -1 when not simulated */
 };
 
 extern const struct usbw_backend_ops usbw_libusb_hotplug_ops, usbw_libusb_poll_ops, usbw_sim_ops;
 
-/* Record an event (bounded; overflow counted). */
+void usbw_lock(struct usbw *w);
+void usbw_unlock(struct usbw *w);
+/* Wake the waiters (call with or without the lock). */
+void usbw_signal(struct usbw *w);
+/* With the lock held: wait for a signal or until the absolute CLOCK_MONOTONIC
+ * time until_ms. */
+void usbw_cond_wait_until(struct usbw *w, double until_ms);
+
+/* Record an event (bounded; overflow counted); sim_ms -1 when not simulated.
+ * Takes the lock itself, and signals. */
 void usbw_record(struct usbw *w, int kind, double t_ms, uint16_t vid, uint16_t pid, const char *path,
 		 const char *detail);
+void usbw_record_sim(struct usbw *w, int kind, double t_ms, double sim_ms, uint16_t vid, uint16_t pid,
+		     const char *path, const char *detail);
 /* The application's device, as configured. */
 int usbw_is_app(const struct usbw *w, uint16_t vid, uint16_t pid);
 /* A DFU device (0483:df11) that passes the --usb-path filter. */

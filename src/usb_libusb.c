@@ -8,8 +8,15 @@
  * - one context only learns about new devices through hotplug events; where
  *   there are none (no udevd in a container, libusb built without hotplug), a
  *   fresh libusb_init() rescans sysfs: that is the poll backend.
+ * - both backends watch the bus in a thread of their own (libusb API docs,
+ *   "Multi-threaded applications and asynchronous I/O": one thread handling
+ *   events while others do synchronous I/O is supported), so an event is
+ *   stamped when it happens even while the caller is busy with the target;
+ *   the caller's thread opens and reads devices.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,15 +49,25 @@ struct lu_state {
 	libusb_context *ctx;     /* hotplug: the watching context; poll: the one holding sel */
 	libusb_hotplug_callback_handle cb;
 	int have_cb;
+	pthread_t thread;        /* the bus-watching thread */
+	int have_thread;
+	atomic_int stop;
+	int polling;             /* poll backend: scans and the caller's I/O take io_lock */
+	libusb_context *keeper;  /* poll: a context alive for the whole watch, so libusb's
+				    (global) udev monitor is not started and stopped at
+				    every scan's libusb_init/libusb_exit */
+	pthread_mutex_t io_lock; /* (fresh contexts created and torn down while another
+				    context does I/O leaked a libusb_device now and then) */
+	/* ---- under w->lock (the thread and the caller share them) ---- */
 	int enumerating;         /* inside libusb_hotplug_register_callback (ENUMERATE) */
-	int n_pending;
+	int n_pending;           /* DFU arrivals the caller has not examined yet */
 	libusb_device *pending[LU_MAX_PENDING];
 	double pending_t[LU_MAX_PENDING];
 	int pending_at_start[LU_MAX_PENDING];
 	libusb_device *sel;      /* the selected DFU device (a reference) */
+	/* ---- the watching thread's own (the caller's before it starts) ---- */
 	int n_seen;              /* poll: the previous scan; hotplug: app/DFU devices present */
 	struct lu_seen seen[LU_MAX_SEEN];
-	double next_scan;
 };
 
 static int lu_error(int r)
@@ -93,6 +110,18 @@ static void lu_identify(libusb_device *dev, struct usbw_device *id)
 	usbw_format_path(id->path, sizeof id->path, id->bus, ports, n > 0 ? n : 0);
 	/* the usbfs node libusb opens on Linux */
 	snprintf(id->node, sizeof id->node, "/dev/bus/usb/%03u/%03u", id->bus, id->address);
+}
+
+/* libusb_exit for a context nobody handles events on: deliver what is
+ * pending first. libusb 1.0.26 leaks the libusb_device of a LEFT
+ * notification still queued at libusb_exit (seen under LeakSanitizer when a
+ * device went away during a poll scan), and handling events drops it. */
+static void lu_exit(libusb_context *ctx)
+{
+	struct timeval zero = { 0, 0 };
+
+	libusb_handle_events_timeout_completed(ctx, &zero, NULL);
+	libusb_exit(ctx);
 }
 
 static int lu_init(libusb_context **ctx)
@@ -320,6 +349,7 @@ static int lu_serial_ok(const struct usbw *w, libusb_device *dev)
 	return r == 0 && strcmp(serial, w->opt.serial) == 0;
 }
 
+/* With w->lock held. */
 static void lu_select(struct usbw *w, struct lu_state *s, libusb_device *dev, double t, int at_start)
 {
 	s->sel = libusb_ref_device(dev);
@@ -340,19 +370,28 @@ static int has_dfu_left_since(const struct usbw *w, int from)
 static int lu_describe(struct usbw *w, struct usbw_result *res)
 {
 	struct lu_state *s = w->be;
-	int rc;
+	libusb_device *dev;
+	int rc, n0;
 
-	if (!s || !s->sel)
+	usbw_lock(w);
+	dev = s ? s->sel : NULL;
+	n0 = w->n_events;
+	usbw_unlock(w);
+	if (!dev)
 		return H7_ERROR_INTERNAL;
-	rc = lu_describe_dev(s->sel, res);
-	/* a surprise removal: give its LEFT event a bounded chance to reach the timeline */
-	if (rc == H7_ERROR_NO_DEVICE && s->have_cb) {
+	if (s->polling)
+		pthread_mutex_lock(&s->io_lock);
+	rc = lu_describe_dev(dev, res);
+	if (s->polling)
+		pthread_mutex_unlock(&s->io_lock);
+	/* a surprise removal: give its LEFT event a bounded chance to reach the
+	 * timeline (the watching thread records it) */
+	if (rc == H7_ERROR_NO_DEVICE && s->have_thread) {
 		double until = usbw_now_ms() + LU_LEFT_GRACE_MS;
-		int n0 = w->n_events;
-		while (usbw_now_ms() < until && !has_dfu_left_since(w, n0)) {
-			struct timeval tv = { 0, 10000 };
-			libusb_handle_events_timeout_completed(s->ctx, &tv, NULL);
-		}
+		usbw_lock(w);
+		while (!has_dfu_left_since(w, n0) && usbw_now_ms() < until)
+			usbw_cond_wait_until(w, until);
+		usbw_unlock(w);
 	}
 	return rc;
 }
@@ -363,6 +402,10 @@ static void lu_stop(struct usbw *w)
 
 	if (!s)
 		return;
+	if (s->have_thread) {
+		atomic_store(&s->stop, 1);
+		pthread_join(s->thread, NULL); /* it checks the flag at least every LU_PUMP_SLICE_MS */
+	}
 	for (int i = 0; i < s->n_pending; i++)
 		libusb_unref_device(s->pending[i]);
 	if (s->sel)
@@ -370,9 +413,41 @@ static void lu_stop(struct usbw *w)
 	if (s->have_cb)
 		libusb_hotplug_deregister_callback(s->ctx, s->cb);
 	if (s->ctx)
-		libusb_exit(s->ctx);
+		lu_exit(s->ctx);
+	if (s->keeper)
+		lu_exit(s->keeper);
+	if (s->polling)
+		pthread_mutex_destroy(&s->io_lock);
 	free(s);
 	w->be = NULL;
+}
+
+/* Wait (caller's thread) until a DFU device is selected, the deadline passes
+ * or the cancel flag is set; examine() looks at new arrivals first. */
+static int lu_wait_selected(struct usbw *w, double deadline, void (*examine)(struct usbw *w))
+{
+	for (;;) {
+		double now, until;
+		int sel;
+
+		if (examine)
+			examine(w);
+		usbw_lock(w);
+		sel = w->sel;
+		usbw_unlock(w);
+		if (sel)
+			return H7_SUCCESS;
+		if (usbw_cancelled(w))
+			return H7_ERROR_INTERRUPTED;
+		now = usbw_now_ms();
+		if (now >= deadline)
+			return H7_ERROR_TIMEOUT;
+		until = now + LU_PUMP_SLICE_MS < deadline ? now + LU_PUMP_SLICE_MS : deadline;
+		usbw_lock(w);
+		if (!w->sel && !((struct lu_state *)w->be)->n_pending)
+			usbw_cond_wait_until(w, until);
+		usbw_unlock(w);
+	}
 }
 
 static int lu_list(struct usbw *w, struct usbw_result *res, int max, int *n)
@@ -386,7 +461,7 @@ static int lu_list(struct usbw *w, struct usbw_result *res, int max, int *n)
 		return rc;
 	cnt = libusb_get_device_list(ctx, &list);
 	if (cnt < 0) {
-		libusb_exit(ctx);
+		lu_exit(ctx);
 		return lu_error((int)cnt);
 	}
 	for (ssize_t i = 0; i < cnt && *n < max; i++) {
@@ -403,7 +478,7 @@ static int lu_list(struct usbw *w, struct usbw_result *res, int max, int *n)
 		(*n)++;
 	}
 	libusb_free_device_list(list, 1);
-	libusb_exit(ctx);
+	lu_exit(ctx);
 	return H7_SUCCESS;
 }
 
@@ -424,6 +499,7 @@ static int seen_has(const struct lu_seen *set, int n, const struct lu_seen *x)
 
 /* ----------------------------------------------------------- hotplug */
 
+/* Runs in the watching thread (or in the caller's, during registration). */
 static int LIBUSB_CALL hp_callback(libusb_context *ctx, libusb_device *dev, libusb_hotplug_event ev, void *ud)
 {
 	struct usbw *w = ud;
@@ -431,7 +507,7 @@ static int LIBUSB_CALL hp_callback(libusb_context *ctx, libusb_device *dev, libu
 	struct usbw_device id;
 	struct lu_seen x;
 	double t = usbw_now_ms();
-	int app, dfu, known;
+	int app, dfu, known, enumerating;
 
 	(void)ctx;
 	lu_identify(dev, &id);
@@ -444,35 +520,35 @@ static int LIBUSB_CALL hp_callback(libusb_context *ctx, libusb_device *dev, libu
 	x.bus = id.bus;
 	x.addr = id.address;
 	snprintf(x.path, sizeof x.path, "%s", id.path);
+	usbw_lock(w);
+	enumerating = s->enumerating;
 	known = seen_find(s->seen, s->n_seen, &x);
 	if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED) {
 		/* a device that arrives while the callback is being registered
 		 * can be reported twice (enumeration, then its queued uevent) */
-		if (known >= 0)
+		if (known >= 0) {
+			usbw_unlock(w);
 			return 0;
+		}
 		if (s->n_seen < LU_MAX_SEEN)
 			s->seen[s->n_seen++] = x;
-		if (app)
-			usbw_record(w, s->enumerating ? USBW_EV_APP_PRESENT : USBW_EV_APP_ARRIVED, t, id.vid, id.pid,
-				    id.path, NULL);
-		if (!dfu)
-			return 0;
-		usbw_record(w, s->enumerating ? USBW_EV_DFU_PRESENT : USBW_EV_DFU_ARRIVED, t, id.vid, id.pid, id.path,
-			    NULL);
-		if (usbw_is_dfu_candidate(w, id.vid, id.pid, id.path) && !(s->enumerating && w->opt.new_only) &&
+		if (dfu && usbw_is_dfu_candidate(w, id.vid, id.pid, id.path) && !(enumerating && w->opt.new_only) &&
 		    s->n_pending < LU_MAX_PENDING) {
 			s->pending[s->n_pending] = libusb_ref_device(dev);
 			s->pending_t[s->n_pending] = t;
-			s->pending_at_start[s->n_pending] = s->enumerating;
+			s->pending_at_start[s->n_pending] = enumerating;
 			s->n_pending++;
 		}
-	} else if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT) {
+		usbw_unlock(w);
+		if (app)
+			usbw_record(w, enumerating ? USBW_EV_APP_PRESENT : USBW_EV_APP_ARRIVED, t, id.vid, id.pid, id.path,
+				    NULL);
+		if (dfu)
+			usbw_record(w, enumerating ? USBW_EV_DFU_PRESENT : USBW_EV_DFU_ARRIVED, t, id.vid, id.pid,
+				    id.path, NULL);
+	} else {
 		if (known >= 0)
 			s->seen[known] = s->seen[--s->n_seen];
-		if (app)
-			usbw_record(w, USBW_EV_APP_LEFT, t, id.vid, id.pid, id.path, NULL);
-		if (dfu)
-			usbw_record(w, USBW_EV_DFU_LEFT, t, id.vid, id.pid, id.path, NULL);
 		for (int i = 0; i < s->n_pending; i++)
 			if (s->pending[i] == dev) {
 				libusb_unref_device(s->pending[i]);
@@ -481,26 +557,62 @@ static int LIBUSB_CALL hp_callback(libusb_context *ctx, libusb_device *dev, libu
 				s->pending_at_start[i] = s->pending_at_start[s->n_pending];
 				break;
 			}
+		usbw_unlock(w);
+		if (app)
+			usbw_record(w, USBW_EV_APP_LEFT, t, id.vid, id.pid, id.path, NULL);
+		if (dfu)
+			usbw_record(w, USBW_EV_DFU_LEFT, t, id.vid, id.pid, id.path, NULL);
 	}
 	return 0;
 }
 
-/* Examine DFU arrivals outside the callback (may open them for the serial). */
-static void hp_examine(struct usbw *w, struct lu_state *s)
+/* Caller's thread: examine DFU arrivals (may open them for --usb-serial). */
+static void hp_examine(struct usbw *w)
 {
-	while (s->n_pending > 0 && !w->sel) {
-		libusb_device *dev = s->pending[0];
-		double t = s->pending_t[0];
-		int at_start = s->pending_at_start[0];
+	struct lu_state *s = w->be;
 
+	for (;;) {
+		libusb_device *dev;
+		double t;
+		int at_start;
+
+		usbw_lock(w);
+		if (w->sel || s->n_pending == 0) {
+			usbw_unlock(w);
+			return;
+		}
+		dev = s->pending[0];
+		t = s->pending_t[0];
+		at_start = s->pending_at_start[0];
 		s->n_pending--;
 		memmove(s->pending, s->pending + 1, (size_t)s->n_pending * sizeof s->pending[0]);
 		memmove(s->pending_t, s->pending_t + 1, (size_t)s->n_pending * sizeof s->pending_t[0]);
 		memmove(s->pending_at_start, s->pending_at_start + 1, (size_t)s->n_pending * sizeof(int));
-		if (lu_serial_ok(w, dev))
-			lu_select(w, s, dev, t, at_start);
+		usbw_unlock(w);
+		if (lu_serial_ok(w, dev)) {
+			usbw_lock(w);
+			if (!w->sel)
+				lu_select(w, s, dev, t, at_start);
+			usbw_unlock(w);
+		}
 		libusb_unref_device(dev);
 	}
+}
+
+static void *hp_thread(void *arg)
+{
+	struct usbw *w = arg;
+	struct lu_state *s = w->be;
+
+	while (!atomic_load(&s->stop)) {
+		struct timeval tv = { 0, LU_PUMP_SLICE_MS * 1000 };
+		int r = libusb_handle_events_timeout_completed(s->ctx, &tv, NULL);
+		if (r < 0 && r != LIBUSB_ERROR_INTERRUPTED && r != LIBUSB_ERROR_TIMEOUT) {
+			h7_err("libusb_handle_events: %s", libusb_error_name(r));
+			break;
+		}
+	}
+	return NULL;
 }
 
 static int poll_start(struct usbw *w);
@@ -535,38 +647,18 @@ static int hp_start(struct usbw *w)
 		return poll_start(w);
 	}
 	s->have_cb = 1;
-	hp_examine(w, s);
+	if (pthread_create(&s->thread, NULL, hp_thread, w) != 0) {
+		h7_err("usb: cannot start the hotplug thread");
+		return H7_ERROR_NO_MEM;
+	}
+	s->have_thread = 1;
+	hp_examine(w);
 	return H7_SUCCESS;
 }
 
 static int hp_pump(struct usbw *w, double deadline)
 {
-	struct lu_state *s = w->be;
-
-	for (;;) {
-		double now, left;
-		struct timeval tv;
-		int r;
-
-		hp_examine(w, s);
-		if (w->sel)
-			return H7_SUCCESS;
-		if (usbw_cancelled(w))
-			return H7_ERROR_INTERRUPTED;
-		now = usbw_now_ms();
-		if (now >= deadline)
-			return H7_ERROR_TIMEOUT;
-		left = deadline - now;
-		if (left > LU_PUMP_SLICE_MS)
-			left = LU_PUMP_SLICE_MS;
-		tv.tv_sec = 0;
-		tv.tv_usec = (long)(left * 1000.0) + 1;
-		r = libusb_handle_events_timeout_completed(s->ctx, &tv, NULL);
-		if (r < 0 && r != LIBUSB_ERROR_INTERRUPTED && r != LIBUSB_ERROR_TIMEOUT) {
-			h7_err("libusb_handle_events: %s", libusb_error_name(r));
-			return H7_ERROR_USB;
-		}
-	}
+	return lu_wait_selected(w, deadline, hp_examine);
 }
 
 const struct usbw_backend_ops usbw_libusb_hotplug_ops = {
@@ -575,15 +667,15 @@ const struct usbw_backend_ops usbw_libusb_hotplug_ops = {
 
 /* -------------------------------------------------------------- poll */
 
-
 /* One scan with a fresh context: record arrivals and departures against the
- * previous scan, select a DFU candidate (keeping its context alive). */
+ * previous scan, select a DFU candidate (keeping its context alive). Runs in
+ * the caller's thread for the first scan, then in the watching thread. */
 static int poll_scan(struct usbw *w, struct lu_state *s, int at_start)
 {
 	libusb_context *ctx;
 	libusb_device **list;
 	struct lu_seen now[LU_MAX_SEEN];
-	int n_now = 0, rc;
+	int n_now = 0, rc, selected = 0;
 	double t = usbw_now_ms();
 	ssize_t cnt;
 
@@ -592,13 +684,13 @@ static int poll_scan(struct usbw *w, struct lu_state *s, int at_start)
 		return rc;
 	cnt = libusb_get_device_list(ctx, &list);
 	if (cnt < 0) {
-		libusb_exit(ctx);
+		lu_exit(ctx);
 		return lu_error((int)cnt);
 	}
 	for (ssize_t i = 0; i < cnt && n_now < LU_MAX_SEEN; i++) {
 		struct usbw_device id;
 		struct lu_seen *x = &now[n_now++];
-		int is_new, dfu;
+		int is_new, dfu, sel;
 
 		lu_identify(list[i], &id);
 		x->vid = id.vid;
@@ -616,9 +708,18 @@ static int poll_scan(struct usbw *w, struct lu_state *s, int at_start)
 		if (dfu)
 			usbw_record(w, at_start ? USBW_EV_DFU_PRESENT : USBW_EV_DFU_ARRIVED, t, id.vid, id.pid, id.path,
 				    NULL);
-		if (dfu && !w->sel && usbw_is_dfu_candidate(w, id.vid, id.pid, id.path) &&
-		    !(at_start && w->opt.new_only) && lu_serial_ok(w, list[i]))
+		usbw_lock(w);
+		sel = w->sel;
+		usbw_unlock(w);
+		if (dfu && !sel && usbw_is_dfu_candidate(w, id.vid, id.pid, id.path) &&
+		    !(at_start && w->opt.new_only) && lu_serial_ok(w, list[i])) {
+			usbw_lock(w);
 			lu_select(w, s, list[i], t, at_start);
+			s->ctx = ctx; /* keeps the selected device's context for describe */
+			usbw_unlock(w);
+			usbw_signal(w);
+			selected = 1;
+		}
 	}
 	for (int i = 0; i < s->n_seen; i++) {
 		const struct lu_seen *x = &s->seen[i];
@@ -632,53 +733,70 @@ static int poll_scan(struct usbw *w, struct lu_state *s, int at_start)
 	memcpy(s->seen, now, (size_t)n_now * sizeof now[0]);
 	s->n_seen = n_now;
 	libusb_free_device_list(list, 1);
-	if (w->sel && !s->ctx)
-		s->ctx = ctx; /* keeps the selected device's context for describe */
-	else
-		libusb_exit(ctx);
+	if (!selected)
+		lu_exit(ctx);
 	return H7_SUCCESS;
+}
+
+static void *poll_thread(void *arg)
+{
+	struct usbw *w = arg;
+	struct lu_state *s = w->be;
+	int rc;
+
+	while (!atomic_load(&s->stop)) {
+		struct timespec ts = { 0, (long)w->opt.poll_interval_ms * 1000000L };
+		while (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		nanosleep(&ts, NULL);
+		if (atomic_load(&s->stop))
+			break;
+		pthread_mutex_lock(&s->io_lock);
+		{
+			struct timeval zero = { 0, 0 }; /* drop the keeper's queued notifications */
+			libusb_handle_events_timeout_completed(s->keeper, &zero, NULL);
+		}
+		rc = poll_scan(w, s, 0);
+		pthread_mutex_unlock(&s->io_lock);
+		if (rc)
+			h7_dbg("usb: a scan failed");
+	}
+	return NULL;
 }
 
 static int poll_start(struct usbw *w)
 {
 	struct lu_state *s = calloc(1, sizeof *s);
+	int rc;
 
 	if (!s)
 		return H7_ERROR_NO_MEM;
 	w->be = s;
+	s->polling = 1;
+	pthread_mutex_init(&s->io_lock, NULL);
+	rc = lu_init(&s->keeper);
+	if (rc)
+		return rc;
 	if (w->opt.poll_interval_ms <= 0)
 		w->opt.poll_interval_ms = LU_DEFAULT_POLL_MS;
-	s->next_scan = usbw_now_ms() + w->opt.poll_interval_ms;
-	return poll_scan(w, s, 1);
+	if (w->opt.poll_interval_ms > LU_PUMP_SLICE_MS)
+		w->opt.poll_interval_ms = LU_PUMP_SLICE_MS; /* the thread checks its stop flag this often */
+	rc = poll_scan(w, s, 1);
+	if (rc)
+		return rc;
+	if (pthread_create(&s->thread, NULL, poll_thread, w) != 0) {
+		h7_err("usb: cannot start the polling thread");
+		return H7_ERROR_NO_MEM;
+	}
+	s->have_thread = 1;
+	return H7_SUCCESS;
 }
 
 static int poll_pump(struct usbw *w, double deadline)
 {
-	struct lu_state *s = w->be;
-
-	while (!w->sel) {
-		double now = usbw_now_ms(), until;
-		int rc;
-
-		if (usbw_cancelled(w))
-			return H7_ERROR_INTERRUPTED;
-		if (now >= deadline)
-			return H7_ERROR_TIMEOUT;
-		until = s->next_scan < deadline ? s->next_scan : deadline;
-		if (until > now) {
-			struct timespec ts;
-			double d = until - now;
-			ts.tv_sec = (time_t)(d / 1000.0);
-			ts.tv_nsec = (long)((d - (double)ts.tv_sec * 1000.0) * 1e6);
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		s->next_scan = now + w->opt.poll_interval_ms;
-		rc = poll_scan(w, s, 0);
-		if (rc)
-			return rc;
-	}
-	return H7_SUCCESS;
+	return lu_wait_selected(w, deadline, NULL);
 }
 
 const struct usbw_backend_ops usbw_libusb_poll_ops = {

@@ -123,7 +123,7 @@ void usbw_print_timeline(FILE *f, const struct usbw_result *r)
 			r->t_dfu);
 	if (r->has_enum)
 		fprintf(f, "  enumeration: %.3f ms (from %s)\n", r->enum_ms,
-			strcmp(r->enum_basis, "pullup") == 0	 ? "the pull-up switching on"
+			strcmp(r->enum_basis, "pullup-sim") == 0 ? "the pull-up switching on, simulated time"
 			: strcmp(r->enum_basis, "app-left") == 0 ? "the application device's departure"
 								 : "the mark");
 	if (!r->found)
@@ -289,6 +289,8 @@ cJSON *usbw_watch_json(const struct usbw_result *r)
 		cJSON *x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "event", usbw_event_name(e->kind));
 		add_ms(x, "t_ms", 1, e->t_ms - r->mark_abs);
+		if (e->sim_ms >= 0)
+			add_ms(x, "sim_ms", 1, e->sim_ms);
 		if (e->vid || e->pid) {
 			add_hex(x, "vid", e->vid, 4);
 			add_hex(x, "pid", e->pid, 4);

@@ -14,7 +14,7 @@
 #include "usb_simctl.h"
 
 #define SIM_CONNECT_MS 2000
-#define SIM_REPLY_MS 2000
+#define SIM_REPLY_MS 10000 /* h7sim answered its first command only after 5 s at times */
 #define SIM_SLICE_MS 100
 
 struct sim_state {
@@ -57,8 +57,24 @@ static double event_time(const struct simctl_line *l)
 	return simctl_get_ms(l, "mono_ms", &t) == 0 ? t : usbw_now_ms();
 }
 
+/* sim_ns as ms of simulated time, -1 when absent or malformed */
+static double event_sim_ms(const struct simctl_line *l)
+{
+	const char *v = simctl_get(l, "sim_ns");
+	double ns = 0;
+
+	if (!v || !*v)
+		return -1;
+	for (const char *p = v; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		ns = ns * 10 + (*p - '0');
+	}
+	return ns / 1e6;
+}
+
 static void sim_consider_dfu(struct usbw *w, struct sim_state *s, const struct usbw_device *id, const char *serial,
-			     double t, int at_start)
+			     double t, double sim_ms, int at_start)
 {
 	if (w->sel || !usbw_is_dfu_candidate(w, id->vid, id->pid, id->path))
 		return;
@@ -66,10 +82,13 @@ static void sim_consider_dfu(struct usbw *w, struct sim_state *s, const struct u
 		return;
 	if (w->opt.serial && strcmp(serial, w->opt.serial) != 0)
 		return;
+	usbw_lock(w);
 	w->sel = 1;
 	w->sel_t = t;
+	w->sel_sim_ms = sim_ms;
 	w->sel_at_start = at_start;
 	w->sel_dev = *id;
+	usbw_unlock(w);
 	snprintf(s->serial, sizeof s->serial, "%s", serial);
 }
 
@@ -128,7 +147,7 @@ static int sim_start(struct usbw *w)
 			usbw_record(w, USBW_EV_APP_PRESENT, t, id.vid, id.pid, id.path, NULL);
 		else if (strcmp(att, "dfu") == 0) {
 			usbw_record(w, USBW_EV_DFU_PRESENT, t, id.vid, id.pid, id.path, NULL);
-			sim_consider_dfu(w, s, &id, serial, t, 1);
+			sim_consider_dfu(w, s, &id, serial, t, -1, 1);
 		}
 	}
 	free(l);
@@ -142,7 +161,7 @@ static void sim_event(struct usbw *w, struct sim_state *s, const struct simctl_l
 	int app = dev && strcmp(dev, "app") == 0, dfu = dev && strcmp(dev, "dfu") == 0;
 	struct usbw_device id;
 	char serial[DFUSE_STR_MAX];
-	double t = event_time(ev);
+	double t = event_time(ev), sim = event_sim_ms(ev);
 
 	if (ev->n_words < 1 || strcmp(ev->word[0], "usb") != 0)
 		return; /* other subsystems' events: not ours */
@@ -150,25 +169,25 @@ static void sim_event(struct usbw *w, struct sim_state *s, const struct simctl_l
 	if (strcmp(what, "pullup") == 0) {
 		const char *st = simctl_get(ev, "state");
 		if (st)
-			usbw_record(w, strcmp(st, "on") == 0 ? USBW_EV_PULLUP_ON : USBW_EV_PULLUP_OFF, t, 0, 0, NULL,
-				    NULL);
+			usbw_record_sim(w, strcmp(st, "on") == 0 ? USBW_EV_PULLUP_ON : USBW_EV_PULLUP_OFF, t, sim, 0,
+					0, NULL, NULL);
 	} else if (strcmp(what, "attach") == 0) {
 		if (app)
-			usbw_record(w, USBW_EV_APP_ARRIVED, t, id.vid, id.pid, id.path, NULL);
+			usbw_record_sim(w, USBW_EV_APP_ARRIVED, t, sim, id.vid, id.pid, id.path, NULL);
 		if (dfu) {
-			usbw_record(w, USBW_EV_DFU_ARRIVED, t, id.vid, id.pid, id.path, NULL);
-			sim_consider_dfu(w, s, &id, serial, t, 0);
+			usbw_record_sim(w, USBW_EV_DFU_ARRIVED, t, sim, id.vid, id.pid, id.path, NULL);
+			sim_consider_dfu(w, s, &id, serial, t, sim, 0);
 		}
 	} else if (strcmp(what, "detach") == 0) {
 		if (app)
-			usbw_record(w, USBW_EV_APP_LEFT, t, id.vid, id.pid, id.path, NULL);
+			usbw_record_sim(w, USBW_EV_APP_LEFT, t, sim, id.vid, id.pid, id.path, NULL);
 		if (dfu)
-			usbw_record(w, USBW_EV_DFU_LEFT, t, id.vid, id.pid, id.path, NULL);
+			usbw_record_sim(w, USBW_EV_DFU_LEFT, t, sim, id.vid, id.pid, id.path, NULL);
 	} else if (strcmp(what, "enum-failed") == 0) {
 		const char *reason = simctl_get(ev, "reason");
 		char detail[48];
 		snprintf(detail, sizeof detail, "%s %s", dev ? dev : "?", reason ? reason : "?");
-		usbw_record(w, USBW_EV_ENUM_FAILED, t, 0, 0, NULL, detail);
+		usbw_record_sim(w, USBW_EV_ENUM_FAILED, t, sim, 0, 0, NULL, detail);
 	}
 }
 
@@ -238,7 +257,7 @@ static int sim_list(struct usbw *w, struct usbw_result *res, int max, int *n)
 		char serial[DFUSE_STR_MAX];
 
 		sim_identity(l, &id, serial, sizeof serial);
-		sim_consider_dfu(w, s, &id, serial, usbw_now_ms(), 1);
+		sim_consider_dfu(w, s, &id, serial, usbw_now_ms(), -1, 1);
 		if (w->sel) {
 			memset(&res[0], 0, sizeof res[0]);
 			sim_describe(w, &res[0]);

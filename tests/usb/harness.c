@@ -17,6 +17,8 @@
  *   --h7sim-arg ARG          a further argument for h7sim (repeatable)
  *   --user NAME              run the program as this user (when root): with a device
  *                            spec's deny=1 this gives a real EACCES on its node
+ *   --lsan-suppressions FILE give the program LSAN_OPTIONS=suppressions=FILE (see
+ *                            tests/usb/lsan-libusb-poll.supp for the one use)
  *   --events-file PATH       append "MONO_MS add|remove PORT PROFILE" per device change
  *                            (CLOCK_MONOTONIC ms, the clock h7jumpdiag uses): latency benchmarks
  *   --list-profiles          print the device profiles and exit
@@ -392,11 +394,18 @@ static gboolean start_bridge(const char *h7sim, gchar **sim_args, GError **err)
 		g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "no control socket on %s", hp);
 		goto out;
 	}
-	if (simctl_command(sim, "hello", l, 2000) || l->kind != SIMCTL_OK || !simctl_get(l, "proto") ||
-	    strcmp(simctl_get(l, "proto"), "1") != 0 || simctl_command(sim, "subscribe usb", l, 2000) ||
-	    l->kind != SIMCTL_OK || simctl_command(sim, "usb", l, 2000) || l->kind != SIMCTL_OK) {
-		g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "h7sim does not speak control protocol 1");
-		goto out;
+	{
+		static const char *const handshake[] = { "hello", "subscribe usb", "usb" };
+		for (int i = 0; i < 3; i++) {
+			int crc = simctl_command(sim, handshake[i], l, 20000); /* a fresh h7sim can take seconds */
+			if (crc || l->kind != SIMCTL_OK ||
+			    (i == 0 && (!simctl_get(l, "proto") || strcmp(simctl_get(l, "proto"), "1") != 0))) {
+				g_set_error(err, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "h7sim's control socket: '%s': %s",
+					    handshake[i], crc ? h7_strerror(crc) : l->kind == SIMCTL_ERR ? l->message
+									  : "not protocol 1");
+				goto out;
+			}
+		}
 	}
 	/* a device already on the simulated cable */
 	if (simctl_get(l, "attached") && strcmp(simctl_get(l, "attached"), "none") != 0) {
@@ -527,7 +536,7 @@ int main(int argc, char **argv)
 	gchar **at = NULL, **cmd = NULL, *h7sim = NULL, **sim_args = NULL;
 	gint timeout_ms = 20000;
 	gboolean wait_mon = FALSE, list = FALSE;
-	gchar *user = NULL, *events_path = NULL;
+	gchar *user = NULL, *events_path = NULL, *lsan_supp = NULL;
 	GOptionEntry entries[] = {
 		{ "at", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &at, "add or remove a device", "MS:add:SPEC|MS:remove:PORT" },
 		{ "wait-monitor", 'w', 0, G_OPTION_ARG_NONE, &wait_mon, "count --at times from the program's uevent monitor",
@@ -536,6 +545,8 @@ int main(int argc, char **argv)
 		{ "h7sim", 0, 0, G_OPTION_ARG_FILENAME, &h7sim, "bridge h7sim's simulated bus", "PROGRAM" },
 		{ "h7sim-arg", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sim_args, "an argument for h7sim", "ARG" },
 		{ "user", 0, 0, G_OPTION_ARG_STRING, &user, "run the program as this user", "NAME" },
+		{ "lsan-suppressions", 0, 0, G_OPTION_ARG_FILENAME, &lsan_supp, "LeakSanitizer suppressions",
+		  "FILE" },
 		{ "events-file", 0, 0, G_OPTION_ARG_FILENAME, &events_path, "log device changes", "PATH" },
 		{ "list-profiles", 0, 0, G_OPTION_ARG_NONE, &list, "print the device profiles", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &cmd, NULL, NULL },
@@ -630,6 +641,12 @@ int main(int argc, char **argv)
 		g_snprintf(hp, sizeof hp, "127.0.0.1:%d", rbb_port);
 		envp = g_environ_setenv(envp, "H7SIM_RBB", hp, TRUE);
 	}
+	if (lsan_supp) {
+		const char *old = g_environ_getenv(envp, "LSAN_OPTIONS");
+		char *v = g_strdup_printf("%s%ssuppressions=%s", old ? old : "", old && *old ? ":" : "", lsan_supp);
+		envp = g_environ_setenv(envp, "LSAN_OPTIONS", v, TRUE);
+		g_free(v);
+	}
 	child_argv = g_new0(gchar *, g_strv_length(cmd) + 1);
 	for (guint i = 0; cmd[i]; i++)
 		child_argv[i] = h7sim ? subst(cmd[i]) : g_strdup(cmd[i]);
@@ -689,6 +706,7 @@ out:
 	g_free(h7sim);
 	g_free(user);
 	g_free(events_path);
+	g_free(lsan_supp);
 	if (events_file)
 		fclose(events_file);
 	return rc;
