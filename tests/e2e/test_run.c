@@ -341,6 +341,79 @@ static void test_elf_mismatch(void **state)
 	cJSON_Delete(r.json);
 }
 
+/* Issue 7's acceptance through libusb: the USB test harness (umockdev) starts
+ * h7sim itself and hands the simulated chip's devices to umockdev as they
+ * attach; `run` attaches to that h7sim (--h7sim) and watches with libusb. */
+static void test_st_with_cdc_through_libusb(void **state)
+{
+	(void)state;
+	char harness[4096], sim[4096], tool[4096];
+	const char *argv[32];
+	int n = 0, lfd, st;
+	char log[] = "/tmp/h7jd-e2e-usb-XXXXXX";
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+	cJSON *j, *u, *t, *d, *alt0;
+	char *out;
+
+	snprintf(harness, sizeof harness, "%s", tu_build_path("tests/usb/h7usb-harness"));
+	snprintf(sim, sizeof sim, "%s", tu_build_path("h7sim"));
+	snprintf(tool, sizeof tool, "%s", tu_build_path("h7jumpdiag"));
+	argv[n++] = harness;
+	argv[n++] = "-t";
+	argv[n++] = "120000";
+	argv[n++] = "--h7sim";
+	argv[n++] = sim;
+	argv[n++] = "--";
+	argv[n++] = tool;
+	argv[n++] = "run";
+	argv[n++] = "--board";
+	argv[n++] = "sim";
+	argv[n++] = "--h7sim";
+	argv[n++] = "127.0.0.1:{rbb}:{ctl}";
+	argv[n++] = "--recipe";
+	argv[n++] = "st";
+	argv[n++] = "--with-cdc";
+	argv[n++] = "--format";
+	argv[n++] = "json";
+	argv[n] = NULL;
+	lfd = mkstemp(log);
+	assert_true(lfd >= 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, lfd, 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	close(lfd);
+	out = tu_read_file(log, NULL);
+	assert_non_null(out);
+	assert_int_equal(tu_validate_schema(log), 0);
+	unlink(log);
+	j = cJSON_Parse(out);
+	if (!j)
+		print_error("not JSON:\n%s\n", out);
+	free(out);
+	assert_non_null(j);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_string_equal(str(j, "verdict"), "dfu-enumerated");
+	u = cJSON_GetObjectItemCaseSensitive(j, "usb");
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(u, "simulated"))); /* libusb, not the sim bus */
+	t = cJSON_GetObjectItemCaseSensitive(u, "timeline");
+	/* the application's device left before the DFU device arrived */
+	assert_true(cJSON_GetObjectItemCaseSensitive(t, "app_left_ms")->valuedouble <
+		    cJSON_GetObjectItemCaseSensitive(t, "dfu_arrived_ms")->valuedouble);
+	d = cJSON_GetObjectItemCaseSensitive(u, "device");
+	assert_string_equal(str(d, "vid"), "0483");
+	assert_string_equal(str(d, "pid"), "df11");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "described")));
+	alt0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "alts"), 0);
+	assert_string_equal(str(alt0, "name"), "@Internal Flash   /0x08000000/16*128Kg");
+	assert_string_equal(str(cJSON_GetObjectItemCaseSensitive(alt0, "layout"), "name"), "Internal Flash");
+	cJSON_Delete(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_setup_options),
 		cmocka_unit_test(test_elf),
 		cmocka_unit_test(test_elf_mismatch),
+		cmocka_unit_test(test_st_with_cdc_through_libusb),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
