@@ -427,17 +427,47 @@ __attribute__((noreturn)) static void run_tail(uint32_t id)
 
 /* ---- the step loop --------------------------------------------------------- */
 
+/* A minimal setjmp/longjmp (r4-r11, SP, LR; the probe uses no FP registers):
+ * a fault unwound under KEEP_GOING comes back to the step loop with the stack
+ * exactly as it was at the step boundary, so step diffs show no artefact. */
+__attribute__((naked, returns_twice)) static int probe_setjmp(uint32_t *buf __attribute__((unused)))
+{
+	__asm volatile(
+		"stmia r0, {r4-r11}\n"
+		"mov r2, sp\n"
+		"str r2, [r0, #32]\n"
+		"str lr, [r0, #36]\n"
+		"movs r0, #0\n"
+		"bx lr\n");
+}
+
+__attribute__((naked, noreturn)) static void probe_longjmp(uint32_t *buf __attribute__((unused)),
+							  int val __attribute__((unused)))
+{
+	__asm volatile(
+		"ldmia r0, {r4-r11}\n"
+		"ldr r2, [r0, #32]\n"
+		"mov sp, r2\n"
+		"ldr lr, [r0, #36]\n"
+		"mov r0, r1\n"
+		"bx lr\n");
+}
+
+static uint32_t step_jmp[10];
+
 __attribute__((noreturn)) void probe_run(uint32_t first);
 
 __attribute__((noreturn)) void probe_run(uint32_t first)
 {
-	for (uint32_t i = first; i < MB->n_steps; i++) {
+	for (volatile uint32_t i = first; i < MB->n_steps; i++) {
 		uint32_t id = MB->steps[i];
 
 		MB->cur_step = i;
 		BKPT(0x01);
 		if (is_tail(id))
 			run_tail(id);
+		if (probe_setjmp(step_jmp))
+			continue; /* the step faulted and was unwound: go on with the next one */
 		if (id == PROBE_STEP_ENTER_ISR) {
 			step_enter_isr(i + 1u);
 			/* still here: interrupts are masked, the handler will run later */
@@ -483,10 +513,11 @@ __attribute__((noreturn)) void probe_start(void)
 
 /* ---- exception handlers ---------------------------------------------------- */
 
-/* Continue with the next step after a fault was unwound (KEEP_GOING). */
+/* Continue with the next step after a fault was unwound (KEEP_GOING): back
+ * into the step loop's frame, as it was when the step started. */
 __attribute__((noreturn)) static void probe_landing(void)
 {
-	probe_run(MB->cur_step + 1u);
+	probe_longjmp(step_jmp, 1);
 }
 
 /* Called with the exception frame and EXC_RETURN. The host has already

@@ -212,7 +212,7 @@ void report_text(FILE *f, const struct run_record *r, const struct rules_result 
 
 	for (int i = 0; i < r->n_faults; i++) {
 		const struct run_fault *fl = &r->faults[i];
-		char t[96];
+		char t[128];
 		snprintf(t, sizeof t, "Fault %d: %s%s", i + 1,
 			 fl->step >= 0 && fl->step < r->n_steps ? r->steps[fl->step].name : "in the bootloader",
 			 fl->unwound ? " (continued past it)" : "");
