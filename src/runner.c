@@ -293,9 +293,15 @@ static int load_probe(struct runner *r)
 	memset(&mb, 0, sizeof mb);
 	mb.magic = PROBE_MAGIC;
 	mb.abi = PROBE_ABI_VERSION;
-	mb.board = rec->simulated ? PROBE_BOARD_SIM : PROBE_BOARD_UNKNOWN;
-	mb.hse_hz = rec->simulated ? 25000000u : 0u; /* h7sim models the disco board's 25 MHz crystal */
+	/* what the board is (board.c, with its sources); attached to an unknown
+	 * OpenOCD: nothing assumed, the probe stays on HSI */
+	mb.board = r->s->board ? (uint32_t)r->s->board->probe_board : PROBE_BOARD_UNKNOWN;
+	mb.hse_hz = r->s->board ? r->s->board->hse_hz : 0u;
 	mb.flags = r->o->keep_going ? PROBE_F_KEEP_GOING : 0;
+	if (r->s->board && r->s->board->hse_bypass)
+		mb.flags |= PROBE_F_HSE_BYPASS;
+	run_note(rec, "the probe never writes the PWR supply configuration (write-once; the board's is %s)",
+		 r->s->board ? board_supply_name(r->s->board->supply) : "unknown");
 	mb.jump_addr = rec->jump_addr;
 	mb.n_steps = (uint32_t)r->n_steps;
 	memcpy(mb.steps, r->steps, (size_t)r->n_steps);
