@@ -176,6 +176,18 @@ static int identify(struct runner *r)
 	return 0;
 }
 
+/* Point the selected (halted) core at an image's first two vector-table
+ * words, as a reset would: MSP = vt[0], PC = vt[1], Thumb state. */
+static int start_at_vectors(struct runner *r, const uint32_t vt[2])
+{
+	int rc = target_set_reg(r->t, "msp", vt[0]);
+	if (rc == 0)
+		rc = target_set_reg(r->t, "pc", vt[1] & ~1u);
+	if (rc == 0)
+		rc = target_set_reg(r->t, "xPSR", 0x01000000u);
+	return rc;
+}
+
 /* ---- the CM4 ---- */
 
 static char *cm4_image_path(const char *spec)
@@ -229,11 +241,7 @@ static int setup_cm4(struct runner *r)
 			if (rc == 0)
 				rc = target_write32(r->t, SCB_VTOR_ADDR, CM4_LOAD_ADDR);
 			if (rc == 0)
-				rc = target_set_reg(r->t, "msp", vt[0]);
-			if (rc == 0)
-				rc = target_set_reg(r->t, "pc", vt[1] & ~1u);
-			if (rc == 0)
-				rc = target_set_reg(r->t, "xPSR", 0x01000000u);
+				rc = start_at_vectors(r, vt);
 			if (rc) {
 				h7_err("cannot load the CM4 image: %s", h7_strerror(rc));
 				goto out;
@@ -310,11 +318,7 @@ static int load_probe(struct runner *r)
 	if (rc == 0)
 		rc = read_words(r, PROBE_LOAD_ADDR, 2, vt);
 	if (rc == 0)
-		rc = target_set_reg(r->t, "msp", vt[0]);
-	if (rc == 0)
-		rc = target_set_reg(r->t, "pc", vt[1] & ~1u);
-	if (rc == 0)
-		rc = target_set_reg(r->t, "xPSR", 0x01000000u);
+		rc = start_at_vectors(r, vt);
 	if (rc == 0)
 		rc = target_set_reg(r->t, "primask", 0);
 	if (rc == 0)
