@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "h7jumpdiag/error.h"
 #include "usb.h"
 
@@ -189,5 +190,18 @@ int main(int argc, char **argv)
 	}
 	if (med[0] > 0)
 		printf("  poll/hotplug median ratio: %.1f\n", med[1] / med[0]);
+
+	struct bench_out o;
+	char v[96];
+	bench_out_init(&o, "usb");
+	cJSON_AddNumberToObject(o.root, "samples", samples);
+	cJSON *jm = cJSON_AddObjectToObject(o.root, "median_ms");
+	cJSON_AddNumberToObject(jm, "hotplug", med[0]);
+	cJSON_AddNumberToObject(jm, "poll", med[1]);
+	if (med[0] > 0)
+		cJSON_AddNumberToObject(o.root, "poll_vs_hotplug", med[1] / med[0]);
+	snprintf(v, sizeof v, "hotplug %.2f ms, poll %.2f ms (%.1fx)", med[0], med[1], med[0] > 0 ? med[1] / med[0] : 0);
+	bench_out_row(&o, "DFU detection latency (median)", v, NULL, "info");
+	bench_out_finish(&o);
 	return 0;
 }

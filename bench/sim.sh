@@ -10,6 +10,9 @@
 #     debugger attached): instructions per second from h7sim's `stats`.
 #
 #   bench/sim.sh [READS]        (H7_BUILD: where h7sim is, default build)
+#
+# With $H7_BENCH_DIR (bench/run sets it) the figures also go to
+# $H7_BENCH_DIR/sim.json and summary rows to $H7_BENCH_DIR/summary.tsv.
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -76,6 +79,8 @@ else
   py_ms=$(time_reads "$port")
   py_cpu=$(( $( [ -n "$ppid" ] && cpu_ticks "$ppid" || echo 0) - c0 ))
   printf '  Python prototype  %8.2f ms   %5d ticks\n' "$py_ms" "$py_cpu"
+  ratio=$(awk -v a="$py_ms" -v b="$h7_ms" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }')
+  cpu_ratio=$(awk -v c="$py_cpu" -v d="$h7_cpu" 'BEGIN { if (d > 0) printf "%.2f", c / d; else print "null" }')
   awk -v a="$py_ms" -v b="$h7_ms" -v c="$py_cpu" -v d="$h7_cpu" 'BEGIN {
     if (b > 0) printf "  end to end: h7sim is %.1fx faster than the Python prototype\n", a / b
     if (d > 0) printf "  simulator CPU: h7sim uses %.1fx less than the Python prototype\n", c / d
@@ -98,3 +103,24 @@ n0=$(stats); t0=$(date +%s%N)
 sleep 2
 n1=$(stats); t1=$(date +%s%N)
 awk -v n=$((n1 - n0)) -v t=$((t1 - t0)) 'BEGIN { printf "free-running loop: %.0f M instructions/s (%d instructions in %.2f s)\n", n / (t / 1e3), n, t / 1e9 }'
+ips=$(awk -v n=$((n1 - n0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (t / 1e9) }')
+
+if [ -n "${H7_BENCH_DIR:-}" ]; then
+  row() { printf 'sim\t%s\t%s\t%s\t%s\n' "$@" >>"$H7_BENCH_DIR/summary.tsv"; }
+  {
+    echo "{"
+    echo "  \"reads\": $reads,"
+    echo "  \"read_memory_1024_words_ms\": {\"h7sim\": ${h7_ms:-null}, \"python_prototype\": ${py_ms:-null}},"
+    echo "  \"simulator_cpu_ticks\": {\"h7sim\": ${h7_cpu:-null}, \"python_prototype\": ${py_cpu:-null}},"
+    echo "  \"ratios\": {\"end_to_end\": ${ratio:-null}, \"simulator_cpu\": ${cpu_ratio:-null}},"
+    echo "  \"free_running_instructions_per_s\": ${ips:-null}"
+    echo "}"
+  } >"$H7_BENCH_DIR/sim.json"
+  if [ -n "${ratio:-}" ]; then
+    st=$(awk -v r="$ratio" 'BEGIN { print (r >= 5) ? "met" : "NOT MET" }')
+    row "read_memory 1024 words: Python prototype / h7sim" "${ratio}x end to end (simulator CPU ${cpu_ratio}x)" ">= 5x" "$st"
+  else
+    row "read_memory 1024 words: Python prototype / h7sim" "h7sim ${h7_ms} ms; prototype not run" ">= 5x" "skipped"
+  fi
+  row "h7sim free-running" "$(awk -v i="$ips" 'BEGIN { printf "%.0f M instructions/s", i / 1e6 }')" "-" "info"
+fi

@@ -411,6 +411,7 @@ const struct bits_reg periph_tables[] = {
 	TAB(REG_RCC_AHB1RSTR, rcc_ahb1rstr_fields, "RM0399 RCC_AHB1RSTR"),
 	TAB(REG_RCC_AHB1ENR, rcc_ahb1enr_fields, "RM0399 RCC_AHB1ENR"),
 	TAB(REG_RCC_C1_AHB1ENR, rcc_ahb1enr_fields, "RM0399 RCC_C1_AHB1ENR"),
+	TAB(REG_RCC_C2_AHB1ENR, rcc_ahb1enr_fields, "RM0399 RCC_C2_AHB1ENR"),
 	TAB(REG_RCC_RSR, rcc_rsr_fields, "RM0399 RCC_RSR"),
 	TAB(REG_RCC_C1_RSR, rcc_rsr_fields, "RM0399 RCC_C1_RSR"),
 	TAB(REG_RCC_GCR, rcc_gcr_fields, "RM0399 RCC_GCR"),

@@ -120,6 +120,9 @@ const struct reg_def regs_catalog[REG_COUNT] = {
 	RCC(REG_RCC_RSR, "RCC_RSR", 0xD0), RCC(REG_RCC_AHB1ENR, "RCC_AHB1ENR", 0xD8),
 	RCC(REG_RCC_APB4ENR, "RCC_APB4ENR", 0xF4), RCC(REG_RCC_C1_RSR, "RCC_C1_RSR", 0x130),
 	RCC(REG_RCC_C1_AHB1ENR, "RCC_C1_AHB1ENR", 0x138),
+	/* the CM4's enables: a peripheral is clocked when C1 or C2 enables it
+	 * (RM0399 RCC, per-core RCC_C1/C2 registers) */
+	RCC(REG_RCC_C2_AHB1ENR, "RCC_C2_AHB1ENR", 0x198),
 
 	PWR(REG_PWR_CR1, "PWR_CR1", 0x00), PWR(REG_PWR_CSR1, "PWR_CSR1", 0x04),
 	PWR(REG_PWR_CR3, "PWR_CR3", 0x0C), PWR(REG_PWR_D3CR, "PWR_D3CR", 0x18),

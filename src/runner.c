@@ -1091,7 +1091,7 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 		goto done;
 	}
 	r.t = r.s->target;
-	target_set_snapshot_mpu_lazy(r.t, 1); /* per-step snapshots: regions only when the MPU is on */
+	target_set_snapshot_lazy(r.t, 1); /* per-step snapshots: MPU regions, OTG cores, stacks when they matter */
 	rec->simulated = r.s->board && r.s->board->simulated;
 	if (r.s->openocd_log[0])
 		snprintf(rec->openocd_log, sizeof rec->openocd_log, "%s", r.s->openocd_log);

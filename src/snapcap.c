@@ -13,7 +13,43 @@
 /* Longest read_memory range (words): one failing register should not blank
  * too many others, and OpenOCD splits long reads anyway. */
 #define SNAPCAP_MAX_RANGE 256 /* words one read_memory may cover */
-#define SNAPCAP_MAX_GAP 64     /* unlisted words a merged read may cover */
+/* Unlisted words a merged read may cover. What a read costs, measured inside
+ * OpenOCD 0.12 against h7sim (Tcl `time`, poll off; bench/README.md): about
+ * 0.41-0.49 ms per read_memory plus 0.08-0.12 ms per word, because
+ * remote_bitbang makes one TCP round trip per JTAG scan and the DAP needs one
+ * scan per word (plus TAR, RDBUFF and CTRL/STAT scans per command). A command
+ * is worth 3.5-6 words, so merging across a gap pays only for small gaps: the
+ * old limit of 64 words read 136 words for the 24 NVIC enable/pending/active
+ * registers (14 ms; three reads of 8 words: 3.4 ms). Gaps of up to 7 words are
+ * merged: about the break-even (a merge across 7 words costs at most 0.3 ms
+ * more than two reads), and it keeps the reads under a sixth of the
+ * registers (test_target checks that grouping). */
+#define SNAPCAP_MAX_GAP 7
+
+/* Peripherals read in lazy plans only while their bus clock is on (or may be:
+ * an RCC word that could not be read counts as on): the registers of an
+ * unclocked OTG core read as zero and tell nothing, and the twelve reads of
+ * the two cores cost about 7.5 ms. A peripheral is clocked when its enable
+ * bit is set in RCC_C1_xxxENR or RCC_C2_xxxENR (RM0399 RCC, "RCC_AHB1ENR"
+ * and the per-core RCC_C1/C2 registers; RCC_xxxENR is the view of the core
+ * that accesses it): all three are read. Bits: RCC_AHB1ENR 25 (USB1 OTG_HS),
+ * 27 (USB2 OTG_FS). */
+static const struct {
+	enum regs_block block;
+	uint32_t enable_bit;
+} snapcap_gates[] = {
+	{ REGS_BLK_OTG_HS, 1u << 25 },
+	{ REGS_BLK_OTG_FS, 1u << 27 },
+};
+static const enum reg_id snapcap_gate_src[] = { REG_RCC_AHB1ENR, REG_RCC_C1_AHB1ENR, REG_RCC_C2_AHB1ENR };
+
+static uint32_t snapcap_gate_of(enum reg_id r)
+{
+	for (size_t i = 0; i < sizeof snapcap_gates / sizeof snapcap_gates[0]; i++)
+		if (regs_catalog[r].block == snapcap_gates[i].block)
+			return snapcap_gates[i].enable_bit;
+	return 0;
+}
 
 /* Address windows in which reading the unlisted words between two catalog
  * registers is harmless, so several registers can share one read_memory
@@ -55,6 +91,8 @@ static struct snapcap_item *snapcap_add(struct snapcap_plan *p, enum snapcap_kin
 	it->kind = k;
 	it->addr = addr;
 	it->count = 0;
+	it->words = 0;
+	it->gate = 0;
 	it->first = (uint16_t)p->n_ids;
 	return it;
 }
@@ -63,6 +101,32 @@ static int snapcap_cmp_addr(const void *a, const void *b)
 {
 	uint32_t x = regs_catalog[*(const enum reg_id *)a].addr, y = regs_catalog[*(const enum reg_id *)b].addr;
 	return x < y ? -1 : x > y;
+}
+
+/* Add the MEM32 ranges of the sorted registers mem[] that have a clock gate
+ * (gated != 0) or not. 0, or -1 when the plan is full. */
+static int snapcap_mem32(struct snapcap_plan *p, const enum reg_id *mem, size_t n_mem, int gated)
+{
+	struct snapcap_item *it = NULL;
+
+	for (size_t i = 0; i < n_mem; i++) {
+		uint32_t a = regs_catalog[mem[i]].addr, gate = snapcap_gate_of(mem[i]);
+		if ((gate != 0) != (gated != 0))
+			continue;
+		uint32_t end = it ? it->addr + 4u * it->words : 0;
+		int extend = it && a == end && it->gate == gate;
+		if (it && a > end && (a - end) / 4 <= SNAPCAP_MAX_GAP && snapcap_same_window(it->addr, a))
+			extend = 1;
+		if (!extend || (a - it->addr) / 4 + 1 > SNAPCAP_MAX_RANGE)
+			it = snapcap_add(p, SNAPCAP_MEM32, a);
+		if (!it)
+			return -1;
+		it->gate = gate;
+		p->ids[p->n_ids++] = mem[i];
+		it->count++;
+		it->words = (uint16_t)((a - it->addr) / 4 + 1);
+	}
+	return 0;
 }
 
 void snapcap_plan(struct snapcap_plan *p, enum snap_core core, int halted)
@@ -88,21 +152,9 @@ void snapcap_plan(struct snapcap_plan *p, enum snap_core core, int halted)
 		if (regs_catalog[r].kind == REGS_KIND_MEM32 && (regs_catalog[r].cores & mask))
 			mem[n_mem++] = (enum reg_id)r;
 	qsort(mem, n_mem, sizeof mem[0], snapcap_cmp_addr);
-	it = NULL;
-	for (size_t i = 0; i < n_mem; i++) {
-		uint32_t a = regs_catalog[mem[i]].addr;
-		uint32_t end = it ? it->addr + 4u * it->words : 0;
-		int extend = it && a == end;
-		if (it && a > end && (a - end) / 4 <= SNAPCAP_MAX_GAP && snapcap_same_window(it->addr, a))
-			extend = 1;
-		if (!extend || (a - it->addr) / 4 + 1 > SNAPCAP_MAX_RANGE)
-			it = snapcap_add(p, SNAPCAP_MEM32, a);
-		if (!it)
-			return;
-		p->ids[p->n_ids++] = mem[i];
-		it->count++;
-		it->words = (uint16_t)((a - it->addr) / 4 + 1);
-	}
+	/* the ungated ranges first: a gate reads RCC words the script already has */
+	if (snapcap_mem32(p, mem, n_mem, 0) != 0)
+		return;
 	for (int r = 0; r < REG_COUNT; r++)
 		if (regs_catalog[r].kind == REGS_KIND_MEM16 && (regs_catalog[r].cores & mask)) {
 			it = snapcap_add(p, SNAPCAP_MEM16, regs_catalog[r].addr);
@@ -112,6 +164,8 @@ void snapcap_plan(struct snapcap_plan *p, enum snap_core core, int halted)
 			it->count = 1;
 			it->words = 1;
 		}
+	if (snapcap_mem32(p, mem, n_mem, 1) != 0)
+		return;
 	if (p->halted) {
 		it = snapcap_add(p, SNAPCAP_MPU, REGS_ADDR_MPU_RNR);
 		if (!it)
@@ -124,6 +178,11 @@ void snapcap_plan(struct snapcap_plan *p, enum snap_core core, int halted)
 		snapcap_add(p, SNAPCAP_STACK_MSP, 0);
 		snapcap_add(p, SNAPCAP_STACK_PSP, 0);
 	}
+}
+
+void snapcap_set_lazy(struct snapcap_plan *p, int on)
+{
+	p->mpu_lazy = p->otg_lazy = p->stack_lazy = on != 0;
 }
 
 /* A growing string. */
@@ -164,41 +223,95 @@ static void snapcap_put(struct snapcap_buf *b, const char *fmt, ...)
 	}
 }
 
-char *snapcap_script(const struct snapcap_plan *p, const char *target_word)
+/* Where gate source register r is in the plan: item index and word index;
+ * -1 when it is not a MEM32 item of the plan. */
+static int snapcap_find(const struct snapcap_plan *p, enum reg_id r, size_t *item, uint32_t *word)
 {
-	struct snapcap_buf b = { 0 };
+	for (size_t i = 0; i < p->n_items; i++) {
+		const struct snapcap_item *it = &p->items[i];
+		if (it->kind != SNAPCAP_MEM32)
+			continue;
+		for (size_t k = 0; k < it->count; k++)
+			if (p->ids[it->first + k] == r) {
+				*item = i;
+				*word = (regs_catalog[r].addr - it->addr) / 4;
+				return 0;
+			}
+	}
+	return -1;
+}
+
+static int snapcap_is_gate_src(const struct snapcap_plan *p, size_t i)
+{
+	size_t item;
+	uint32_t word;
+	for (size_t g = 0; g < sizeof snapcap_gate_src / sizeof snapcap_gate_src[0]; g++)
+		if (snapcap_find(p, snapcap_gate_src[g], &item, &word) == 0 && item == i)
+			return 1;
+	return 0;
+}
+
+/* The capture of plan p ($h7_t names the target): "list ITEMS", or with
+ * own_poll "poll off; set h7_res [list ITEMS]; poll on; set h7_res". */
+static void snapcap_put_body(struct snapcap_buf *b, const struct snapcap_plan *p, int own_poll)
+{
 	size_t nmap;
 	const struct part_region *map = part_memory_map(&nmap);
 	uint8_t mask = snapcap_core_mask(p->core);
 
-	if (!target_word)
-		return NULL;
-	/* OpenOCD polls the targets before every command (two DHCSR reads, i.e.
-	 * JTAG round trips, on a dual-core chip); switching background polling
-	 * off around the reads halves the cost of a snapshot. It is switched
-	 * back on in the same script whatever happens: every read is caught. */
-	snapcap_put(&b, "set h7_t %s; poll off; set h7_res [list", target_word);
+	/* OpenOCD polls the targets before every command it runs while polling
+	 * is on, inside a script too: 14 JTAG scans (a DHCSR read per core) per
+	 * command, counted with h7sim's `stats`. Switching polling off around the
+	 * reads halves the cost of a snapshot (`poll off` itself still polls
+	 * once, `poll on` does not). It is switched back on in the same script
+	 * whatever happens: every read is caught. */
+	snapcap_put(b, own_poll ? "poll off; set h7_res [list" : "list");
 	for (size_t i = 0; i < p->n_items; i++) {
 		const struct snapcap_item *it = &p->items[i];
-		snapcap_put(&b, " [catch {");
+		int gated = 0;
+		/* a gate needs the catch code of the items holding the RCC enable words */
+		if (p->otg_lazy && it->kind == SNAPCAP_MEM32 && snapcap_is_gate_src(p, i))
+			snapcap_put(b, " [set h7_c%zu [catch {", i);
+		else
+			snapcap_put(b, " [catch {");
 		switch (it->kind) {
 		case SNAPCAP_CORE:
-			snapcap_put(&b, "$h7_t get_reg {");
+			snapcap_put(b, "$h7_t get_reg {");
 			for (size_t k = 0; k < it->count; k++)
-				snapcap_put(&b, "%s%s", k ? " " : "", regs_catalog[p->ids[it->first + k]].ocd_name);
-			snapcap_put(&b, "}");
+				snapcap_put(b, "%s%s", k ? " " : "", regs_catalog[p->ids[it->first + k]].ocd_name);
+			snapcap_put(b, "}");
 			break;
 		case SNAPCAP_MEM32:
 		case SNAPCAP_MEM16:
-			snapcap_put(&b, "$h7_t read_memory 0x%08X %d %u", it->addr, it->kind == SNAPCAP_MEM32 ? 32 : 16,
+			if (p->otg_lazy && it->gate) {
+				/* read unless every enable word was read and has the bit clear */
+				size_t si;
+				uint32_t sw;
+				for (size_t g = 0; g < sizeof snapcap_gate_src / sizeof snapcap_gate_src[0]; g++) {
+					if (snapcap_find(p, snapcap_gate_src[g], &si, &sw) != 0 || si >= i)
+						continue;
+					if (!gated)
+						snapcap_put(b, "set h7_on 0; foreach {h7_c h7_v h7_x} [list");
+					snapcap_put(b, " $h7_c%zu $h7_r%zu %u", si, si, sw);
+					gated = 1;
+				}
+				if (gated)
+					snapcap_put(b,
+						    "] {if {$h7_c || [catch {expr {[lindex $h7_v $h7_x] & 0x%08X}} h7_b] || $h7_b} "
+						    "{set h7_on 1}}; if {$h7_on == 0} {list off} else {",
+						    it->gate);
+			}
+			snapcap_put(b, "$h7_t read_memory 0x%08X %d %u", it->addr, it->kind == SNAPCAP_MEM32 ? 32 : 16,
 				    it->words);
+			if (gated)
+				snapcap_put(b, "}");
 			break;
 		case SNAPCAP_MPU:
 			/* DREGION = MPU_TYPE[15:8] (PM0253 MPU); RNR restored afterwards */
 			if (p->mpu_lazy)
-				snapcap_put(&b, "if {([$h7_t read_memory 0x%08X 32 1] & 1) == 0} {list off} else {",
+				snapcap_put(b, "if {([$h7_t read_memory 0x%08X 32 1] & 1) == 0} {list off} else {",
 					    regs_catalog[REG_MPU_CTRL].addr);
-			snapcap_put(&b,
+			snapcap_put(b,
 				    "set h7_n [expr {([$h7_t read_memory 0x%08X 32 1] >> 8) & 0xff}]; "
 				    "set h7_o [$h7_t read_memory 0x%08X 32 1]; set h7_l {}; set h7_bad 0; "
 				    "for {set h7_i 0} {$h7_i < $h7_n && $h7_i < %d} {incr h7_i} {"
@@ -209,32 +322,88 @@ char *snapcap_script(const struct snapcap_plan *p, const char *target_word)
 				    regs_catalog[REG_MPU_TYPE].addr, REGS_ADDR_MPU_RNR, REGS_MPU_REGIONS, REGS_ADDR_MPU_RNR,
 				    REGS_ADDR_MPU_RBAR, REGS_ADDR_MPU_RNR);
 			if (p->mpu_lazy)
-				snapcap_put(&b, "}");
+				snapcap_put(b, "}");
 			break;
 		case SNAPCAP_STACK_MSP:
 		case SNAPCAP_STACK_PSP:
-			/* read up to SNAP_STACK_WORDS words, not past the end of the RAM region */
-			snapcap_put(&b, "set h7_sp [lindex [$h7_t get_reg {%s}] 1]; set h7_w -1; foreach {h7_a h7_b} {",
+			/* get_reg answers from OpenOCD's register cache on a halted core
+			 * (about 1-10 us inside OpenOCD, no JTAG scan: measured), so the
+			 * stack pointers are simply asked again here */
+			snapcap_put(b, "set h7_sp [lindex [$h7_t get_reg {%s}] 1]; ",
 				    it->kind == SNAPCAP_STACK_MSP ? "msp" : "psp");
+			/* Lazy: exception frames are on a stack only while an exception
+			 * is active, i.e. in Handler mode (IPSR != 0; DDI0403, "Exception
+			 * entry behavior" and the IPSR); in Thread mode the windows are
+			 * "lazy" (not read). The runner's steps run in Thread mode, and a
+			 * fault caught by vector catch stops in Handler mode. Saves 38 JTAG
+			 * scans (about 3.5 ms) per window. */
+			if (p->stack_lazy)
+				snapcap_put(b,
+					    "if {[catch {expr {([lindex [$h7_t get_reg {xPSR}] 1] & 0x1FF) == 0}} h7_u] == 0 "
+					    "&& $h7_u} {list $h7_sp lazy} else {");
+			/* read up to SNAP_STACK_WORDS words, not past the end of the RAM region */
+			snapcap_put(b, "set h7_w -1; foreach {h7_a h7_b} {");
 			for (size_t k = 0; k < nmap; k++)
 				if (map[k].kind == PART_MEM_RAM && (map[k].cores & mask))
-					snapcap_put(&b, "0x%08X 0x%08X ", map[k].start, map[k].end);
-			snapcap_put(&b,
+					snapcap_put(b, "0x%08X 0x%08X ", map[k].start, map[k].end);
+			snapcap_put(b,
 				    "} {if {$h7_sp >= $h7_a && $h7_sp <= $h7_b} {set h7_w [expr {($h7_b - $h7_sp) / 4}]}}; "
 				    "if {$h7_w > %d} {set h7_w %d}; "
 				    "if {$h7_w < 0} {list $h7_sp} elseif {$h7_w == 0} {list $h7_sp {}} "
 				    "else {list $h7_sp [$h7_t read_memory $h7_sp 32 $h7_w]}",
 				    SNAP_STACK_WORDS, SNAP_STACK_WORDS);
+			if (p->stack_lazy)
+				snapcap_put(b, "}");
 			break;
 		}
-		snapcap_put(&b, "} h7_r%zu] $h7_r%zu", i, i);
+		if (p->otg_lazy && it->kind == SNAPCAP_MEM32 && snapcap_is_gate_src(p, i))
+			snapcap_put(b, "} h7_r%zu]] $h7_r%zu", i, i);
+		else
+			snapcap_put(b, "} h7_r%zu] $h7_r%zu", i, i);
 	}
-	snapcap_put(&b, "]; poll on; set h7_res");
-	if (b.oom) {
-		free(b.s);
+	snapcap_put(b, own_poll ? "]; poll on; set h7_res" : "");
+}
+
+static char *snapcap_done(struct snapcap_buf *b)
+{
+	if (b->oom) {
+		free(b->s);
 		return NULL;
 	}
-	return b.s;
+	return b->s;
+}
+
+char *snapcap_script(const struct snapcap_plan *p, const char *target_word)
+{
+	struct snapcap_buf b = { 0 };
+
+	if (!target_word)
+		return NULL;
+	snapcap_put(&b, "set h7_t %s; ", target_word);
+	snapcap_put_body(&b, p, 1);
+	return snapcap_done(&b);
+}
+
+char *snapcap_script_state(const struct snapcap_plan *halted, const struct snapcap_plan *running,
+			   const char *target_word)
+{
+	struct snapcap_buf b = { 0 };
+
+	if (!target_word)
+		return NULL;
+	/* `poll off` first: its own poll (the one OpenOCD runs before a command
+	 * while polling is on) refreshes the state curstate then reports, and
+	 * nothing after it polls again (curstate before `poll off` cost a second
+	 * poll, 14 scans). Polling is back on whatever happened. */
+	snapcap_put(&b,
+		    "set h7_t %s; poll off; set h7_rc [catch {set h7_st [$h7_t curstate]; "
+		    "list $h7_st [if {$h7_st eq {halted}} {",
+		    target_word);
+	snapcap_put_body(&b, halted, 0);
+	snapcap_put(&b, "} else {");
+	snapcap_put_body(&b, running, 0);
+	snapcap_put(&b, "}]} h7_res]; poll on; if {$h7_rc} {error $h7_res}; set h7_res");
+	return snapcap_done(&b);
 }
 
 static int snapcap_u32(const char *s, uint32_t *v)
@@ -335,7 +504,10 @@ static void snapcap_stack(const char *payload, size_t len, struct snap_stack *st
 	if (tcl_list_parse(payload, len, NULL, &l, NULL, 0) != 0)
 		return;
 	size_t n = 0;
-	if ((l.n == 1 || l.n == 2) && snapcap_u32(l.v[0], &st->addr) == 0) {
+	if (l.n == 2 && strcmp(l.v[1], "lazy") == 0 && snapcap_u32(l.v[0], &st->addr) == 0) {
+		/* a lazy plan did not read it (Thread mode: no exception frame) */
+		st->state = SNAP_UNREAD;
+	} else if ((l.n == 1 || l.n == 2) && snapcap_u32(l.v[0], &st->addr) == 0) {
 		/* l.n == 1: the stack pointer is outside RAM, nothing could be read;
 		 * an empty word list: it is at the very end of a RAM region (empty stack) */
 		if (l.n == 2 && snapcap_words(l.v[1], l.len[1], st->w, SNAP_STACK_WORDS, &n) == 0) {
@@ -378,7 +550,10 @@ int snapcap_parse(const struct snapcap_plan *p, const char *result, size_t len, 
 		case SNAPCAP_MEM16: {
 			uint32_t w[SNAPCAP_MAX_RANGE];
 			size_t n = 0;
-			if (ok && snapcap_words(pl, pll, w, SNAPCAP_MAX_RANGE, &n) == 0 && n == it->words) {
+			if (ok && p->otg_lazy && it->gate && strcmp(pl, "off") == 0) {
+				/* the peripheral's clock is off: not read */
+				snapcap_mark_item(p, it, s, SNAP_UNREAD);
+			} else if (ok && snapcap_words(pl, pll, w, SNAPCAP_MAX_RANGE, &n) == 0 && n == it->words) {
 				for (size_t k = 0; k < it->count; k++) {
 					enum reg_id id = p->ids[it->first + k];
 					uint32_t idx = (regs_catalog[id].addr - it->addr) / (it->kind == SNAPCAP_MEM32 ? 4 : 2);
@@ -410,4 +585,25 @@ int snapcap_parse(const struct snapcap_plan *p, const char *result, size_t len, 
 	}
 	tcl_list_free(&l);
 	return 0;
+}
+
+int snapcap_parse_state(const struct snapcap_plan *halted, const struct snapcap_plan *running, const char *result,
+			size_t len, struct snapshot *s, char *state, size_t statelen)
+{
+	struct tcl_list l;
+	int rc;
+
+	if (statelen)
+		state[0] = 0;
+	if (tcl_list_parse(result, len, NULL, &l, NULL, 0) != 0)
+		return H7_ERROR_PARSE;
+	if (l.n != 2) {
+		tcl_list_free(&l);
+		return H7_ERROR_PARSE;
+	}
+	if (statelen)
+		snprintf(state, statelen, "%s", l.v[0]);
+	rc = snapcap_parse(strcmp(l.v[0], "halted") == 0 ? halted : running, l.v[1], l.len[1], s);
+	tcl_list_free(&l);
+	return rc;
 }

@@ -12,6 +12,16 @@
  *
  * The script evaluates to a flat list "code result code result ..." (one
  * pair per plan item), which the RPC layer wraps in its own catch.
+ * snapcap_script_state() asks the core's state in the same script and
+ * captures with the halted or the running plan, so that a snapshot is ONE
+ * round trip (OpenOCD polls the targets before every RPC command: a separate
+ * curstate request cost a command's poll and a round trip more).
+ *
+ * Lazy plans (the runner's per-step snapshots) leave out, as SNAP_UNREAD,
+ * what cannot matter at that moment and costs JTAG round trips: the MPU
+ * regions while MPU_CTRL.ENABLE is clear, the OTG cores while their bus clock
+ * is off (the clock bits are read earlier in the same script), the stack
+ * windows in Thread mode (no exception frame can be on them).
  */
 #ifndef H7_SNAPCAP_H
 #define H7_SNAPCAP_H
@@ -37,6 +47,7 @@ struct snapcap_item {
 	uint16_t count;
 	uint16_t first; /* index of the first id in plan.ids */
 	uint16_t words; /* MEM32/MEM16: words read (>= count when a read spans gaps) */
+	uint32_t gate;  /* MEM32: RCC_AHB1ENR bit of the peripheral's bus clock (OTG cores), or 0 */
 };
 
 #define SNAPCAP_MAX_ITEMS 160
@@ -45,14 +56,19 @@ struct snapcap_plan {
 	enum snap_core core;
 	int halted;
 	int mpu_lazy; /* walk the MPU regions only when MPU_CTRL.ENABLE is set (else they stay SNAP_UNREAD) */
+	int otg_lazy; /* read items with a clock gate only when that clock is (or may be) on */
+	int stack_lazy; /* read the stack windows only in Handler mode (IPSR != 0) */
 	size_t n_items;
 	struct snapcap_item items[SNAPCAP_MAX_ITEMS];
 	size_t n_ids;
 	enum reg_id ids[REG_COUNT];
 };
 
-/* Build the plan for a core. */
+/* Build the plan for a core (not lazy). */
 void snapcap_plan(struct snapcap_plan *p, enum snap_core core, int halted);
+
+/* Set or clear all the lazy flags of a plan. */
+void snapcap_set_lazy(struct snapcap_plan *p, int on);
 
 /* The Tcl script for plan p on OpenOCD target `target_word` (a Tcl word:
  * pass ocd_rpc_quote_str(name)). malloc'd, or NULL. */
@@ -62,5 +78,17 @@ char *snapcap_script(const struct snapcap_plan *p, const char *target_word);
  * of failed items are SNAP_ERROR, absent ones SNAP_ABSENT, unplanned ones
  * SNAP_UNREAD. 0 or H7_ERROR_PARSE (the reply does not fit the plan). */
 int snapcap_parse(const struct snapcap_plan *p, const char *result, size_t len, struct snapshot *s);
+
+/* One script that reads `curstate` and evaluates to the list "STATE ITEMS",
+ * ITEMS being what snapcap_script(halted) gives when STATE is "halted" and
+ * what snapcap_script(running) gives otherwise. malloc'd, or NULL. */
+char *snapcap_script_state(const struct snapcap_plan *halted, const struct snapcap_plan *running,
+			   const char *target_word);
+
+/* Parse its result: the state word (OpenOCD's name, truncated to statelen)
+ * into state, the registers into s with the plan that state selected.
+ * 0 or H7_ERROR_PARSE. */
+int snapcap_parse_state(const struct snapcap_plan *halted, const struct snapcap_plan *running, const char *result,
+			size_t len, struct snapshot *s, char *state, size_t statelen);
 
 #endif

@@ -25,6 +25,7 @@ struct target {
 	enum target_core cur;
 	int notify;                    /* tcl_notifications on */
 	int mpu_lazy;                  /* see target_set_snapshot_mpu_lazy() */
+	int lazy;                      /* see target_set_snapshot_lazy() */
 };
 
 static double target_now_ms(void)
@@ -154,6 +155,20 @@ enum target_core target_selected(const struct target *t)
 	return t->cur;
 }
 
+static enum target_state target_state_from(const char *w)
+{
+	/* OpenOCD target_state_name(): unknown, running, halted, reset, debug-running */
+	if (strcmp(w, "running") == 0)
+		return TARGET_STATE_RUNNING;
+	if (strcmp(w, "halted") == 0)
+		return TARGET_STATE_HALTED;
+	if (strcmp(w, "reset") == 0)
+		return TARGET_STATE_RESET;
+	if (strcmp(w, "debug-running") == 0)
+		return TARGET_STATE_DEBUG_RUNNING;
+	return TARGET_STATE_UNKNOWN;
+}
+
 int target_state(struct target *t, enum target_state *st)
 {
 	char *res = NULL;
@@ -161,15 +176,7 @@ int target_state(struct target *t, enum target_state *st)
 	*st = TARGET_STATE_UNKNOWN;
 	if (rc)
 		return rc;
-	/* OpenOCD target_state_name(): unknown, running, halted, reset, debug-running */
-	if (strcmp(res, "running") == 0)
-		*st = TARGET_STATE_RUNNING;
-	else if (strcmp(res, "halted") == 0)
-		*st = TARGET_STATE_HALTED;
-	else if (strcmp(res, "reset") == 0)
-		*st = TARGET_STATE_RESET;
-	else if (strcmp(res, "debug-running") == 0)
-		*st = TARGET_STATE_DEBUG_RUNNING;
+	*st = target_state_from(res);
 	free(res);
 	return 0;
 }
@@ -515,33 +522,40 @@ void target_set_snapshot_mpu_lazy(struct target *t, int on)
 	t->mpu_lazy = on != 0;
 }
 
+void target_set_snapshot_lazy(struct target *t, int on)
+{
+	t->lazy = on != 0;
+	t->mpu_lazy = on != 0;
+}
+
 int target_snapshot(struct target *t, struct snapshot *s)
 {
-	struct snapcap_plan plan;
-	enum target_state st;
-	char *res = NULL;
+	/* static: two plans are about 5 KiB; the tool is single-threaded */
+	static struct snapcap_plan halted, running;
+	enum snap_core core = t->cur == TARGET_CM4 ? SNAP_CORE_CM4 : SNAP_CORE_CM7;
+	char *res = NULL, state[24];
 	int rc;
 	double t0 = target_now_ms();
 
-	rc = target_state(t, &st);
-	if (rc)
-		return rc;
-	snapcap_plan(&plan, t->cur == TARGET_CM4 ? SNAP_CORE_CM4 : SNAP_CORE_CM7, st == TARGET_STATE_HALTED);
-	plan.mpu_lazy = t->mpu_lazy;
-	char *script = snapcap_script(&plan, t->word[t->cur]);
+	snapcap_plan(&halted, core, 1);
+	snapcap_plan(&running, core, 0);
+	snapcap_set_lazy(&halted, t->lazy);
+	snapcap_set_lazy(&running, t->lazy);
+	halted.mpu_lazy = t->mpu_lazy;
+	char *script = snapcap_script_state(&halted, &running, t->word[t->cur]);
 	if (!script)
 		return H7_ERROR_NO_MEM;
 	rc = ocd_rpc_cmd(t->rpc, script, &res);
 	free(script);
 	if (rc)
 		return rc;
-	rc = snapcap_parse(&plan, res, strlen(res), s);
+	rc = snapcap_parse_state(&halted, &running, res, strlen(res), s, state, sizeof state);
 	free(res);
 	if (rc) {
 		h7_err("the snapshot reply does not match its request");
 		return rc;
 	}
-	h7_dbg("snapshot of the %s (%s) in %.1f ms", target_core_label(t->cur), target_state_name(st),
-	       target_now_ms() - t0);
+	h7_dbg("snapshot of the %s (%s) in %.1f ms", target_core_label(t->cur),
+	       target_state_name(target_state_from(state)), target_now_ms() - t0);
 	return 0;
 }

@@ -104,14 +104,20 @@ int target_load_image(struct target *t, const char *path, uint32_t addr);
 
 /* ---- snapshots ---- */
 
-/* Capture every catalog register of the selected core in ONE RPC round trip
- * (snapcap.h builds the script and parses the reply). s->halted tells whether
- * core registers, MPU regions and stack windows were read (only when halted). */
+/* Capture every catalog register of the selected core in ONE RPC round trip,
+ * the core's state included (snapcap.h builds the script and parses the
+ * reply). s->halted tells whether core registers, MPU regions and stack
+ * windows were read (only when halted). */
 int target_snapshot(struct target *t, struct snapshot *s);
 /* Snapshots walk the MPU regions only while MPU_CTRL.ENABLE is set (the runner's
  * per-step snapshots: regions of a disabled MPU cannot matter, and the walk is
  * 48 commands); otherwise the regions are SNAP_UNREAD. Default off. */
 void target_set_snapshot_mpu_lazy(struct target *t, int on);
+/* All of snapcap's lazy rules (snapcap.h): the MPU walk as above, the OTG
+ * cores only while their clock is on, the stack windows only in Handler
+ * mode; what is left out is SNAP_UNREAD. For per-step snapshots, where it
+ * halves the cost. Default off. */
+void target_set_snapshot_lazy(struct target *t, int on);
 
 /* The RPC client (for callers that need raw commands). */
 struct ocd_rpc *target_rpc(struct target *t);

@@ -1,7 +1,9 @@
 /* Live: the host core against h7sim and the real OpenOCD (board sim, spawned
  * by the session layer on free ports): snapshot of a halted CM7, of the CM4,
  * and of a CM7 caught by vector catch in a HardFault (a precise bus error on
- * a load from 0x1FFF9804, the seed case), waited for with tcl_notifications.
+ * a load from 0x1FFF9804, the seed case), waited for with tcl_notifications;
+ * the lazy per-step plan (OTG cores, MPU regions, stack windows only when
+ * they matter) and the snapshot of a running core, both in one request.
  * Nothing may be left running: every test ends with session_close and the
  * teardown reaps whatever a failed assertion left. Built only when h7sim is in
  * the tree (tests/host/module.mk). */
@@ -105,6 +107,105 @@ static void test_cm4(void **state)
 	assert_int_equal(ocd_proc_children(), 0);
 }
 
+static int all_unread(const struct snapshot *s, enum regs_block b)
+{
+	int n = 0;
+	for (int i = 0; i < REG_COUNT; i++)
+		if (regs_catalog[i].block == b) {
+			if (s->state[i] != SNAP_UNREAD)
+				return 0;
+			n++;
+		}
+	return n > 0;
+}
+
+static int all_ok(const struct snapshot *s, enum regs_block b)
+{
+	int n = 0;
+	for (int i = 0; i < REG_COUNT; i++)
+		if (regs_catalog[i].block == b) {
+			if (s->state[i] != SNAP_OK)
+				return 0;
+			n++;
+		}
+	return n > 0;
+}
+
+/* Lazy snapshots leave out exactly what the state of the chip says cannot
+ * matter, and read it again as soon as it can. After reset: OTG clocks off,
+ * MPU off, Thread mode on the main stack. */
+static void test_lazy_cm7(void **state)
+{
+	(void)state;
+	struct session *s = open_sim();
+	struct target *t = s->target;
+	struct snapshot full, lazy;
+
+	assert_int_equal(target_select(t, TARGET_CM7), 0);
+	assert_int_equal(target_reset_halt(t), 0);
+	assert_int_equal(target_snapshot(t, &full), 0);
+	assert_true(all_ok(&full, REGS_BLK_OTG_FS));
+	assert_true(all_ok(&full, REGS_BLK_OTG_HS));
+	assert_int_equal(full.state[REG_MPU_RBAR0], SNAP_OK);
+	assert_int_equal(full.state[REG_RCC_C2_AHB1ENR], SNAP_OK);
+	assert_int_not_equal(full.psp_stack.state, SNAP_UNREAD);
+	assert_int_equal(full.val[REG_RCC_AHB1ENR] & (5u << 25), 0);
+	assert_int_equal(full.val[REG_XPSR] & 0x1FFu, 0); /* Thread mode */
+
+	target_set_snapshot_lazy(t, 1);
+	assert_int_equal(target_snapshot(t, &lazy), 0);
+	assert_true(lazy.halted);
+	assert_true(all_unread(&lazy, REGS_BLK_OTG_FS));
+	assert_true(all_unread(&lazy, REGS_BLK_OTG_HS));
+	assert_int_equal(lazy.state[REG_MPU_RBAR0], SNAP_UNREAD);
+	assert_int_equal(lazy.psp_stack.state, SNAP_UNREAD);
+	assert_int_equal(lazy.msp_stack.state, SNAP_UNREAD);
+	/* everything else is read, with the same values */
+	for (int i = 0; i < REG_COUNT; i++) {
+		enum regs_block b = regs_catalog[i].block;
+		if (b == REGS_BLK_OTG_FS || b == REGS_BLK_OTG_HS || (i >= REG_MPU_RBAR0 && i <= REG_MPU_RASR_LAST))
+			continue;
+		if (lazy.state[i] != full.state[i])
+			fail_msg("%s: state %d, %d without the lazy plan", regs_catalog[i].name, lazy.state[i],
+				 full.state[i]);
+		if (lazy.state[i] == SNAP_OK && !(regs_catalog[i].flags & REGS_F_NOISY) && lazy.val[i] != full.val[i])
+			fail_msg("%s: 0x%08X, 0x%08X without the lazy plan", regs_catalog[i].name, lazy.val[i],
+				 full.val[i]);
+	}
+
+	/* the CM4's enable alone clocks OTG_FS (RCC_C2_AHB1ENR.USB2OTGFSEN) */
+	assert_int_equal(target_write32(t, 0x58024598u, 1u << 27), 0);
+	/* an enabled MPU (with the default map for privileged code) */
+	assert_int_equal(target_write32(t, 0xE000ED94u, 5u), 0);
+	/* Handler mode (IPSR = 3, HardFault), the process stack in AXI SRAM */
+	assert_int_equal(target_set_reg(t, "psp", 0x24001000u), 0);
+	assert_int_equal(target_set_reg(t, "xPSR", 0x01000003u), 0);
+	assert_int_equal(target_snapshot(t, &lazy), 0);
+	assert_true(all_ok(&lazy, REGS_BLK_OTG_FS));
+	assert_true(all_unread(&lazy, REGS_BLK_OTG_HS));
+	assert_int_equal(lazy.val[REG_OTG_FS_CID], full.val[REG_OTG_FS_CID]);
+	assert_int_equal(lazy.state[REG_MPU_RBAR0], SNAP_OK);
+	assert_int_equal(lazy.psp_stack.state, SNAP_OK);
+	assert_int_equal(lazy.psp_stack.addr, 0x24001000u);
+	assert_int_equal(lazy.msp_stack.state, full.msp_stack.state);
+	assert_int_equal(target_set_reg(t, "xPSR", 0x01000000u), 0);
+	assert_int_equal(target_write32(t, 0xE000ED94u, 0u), 0);
+	assert_int_equal(target_write32(t, 0x58024598u, 0u), 0);
+
+	/* a running core (b . in AXI SRAM): the state comes back with the same single request */
+	uint32_t loop = 0xE7FEu;
+	assert_int_equal(target_write_mem(t, 0x24000000u, 16, 1, &loop), 0);
+	assert_int_equal(target_set_reg(t, "msp", 0x24080000u), 0);
+	assert_int_equal(target_resume_at(t, 0x24000000u), 0);
+	assert_int_equal(target_snapshot(t, &lazy), 0);
+	assert_false(lazy.halted);
+	assert_int_equal(lazy.state[REG_PC], SNAP_UNREAD);
+	assert_int_equal(lazy.state[REG_CPUID], SNAP_OK);
+	assert_int_equal(lazy.msp_stack.state, SNAP_UNREAD);
+	session_close(s, 0);
+	assert_int_equal(ocd_proc_children(), 0);
+}
+
 /* Thumb code at 0x24000000: ldr r0,[pc,#4]; ldr r1,[r0]; b .; nop; .word 0x1FFF9804 */
 static const unsigned char fault_prog[] = { 0x01, 0x48, 0x01, 0x68, 0xFE, 0xE7, 0x00, 0xBF,
 					    0x04, 0x98, 0xFF, 0x1F };
@@ -179,6 +280,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_halted_cm7, teardown),
 		cmocka_unit_test_teardown(test_cm4, teardown),
 		cmocka_unit_test_teardown(test_hardfault_vector_catch, teardown),
+		cmocka_unit_test_teardown(test_lazy_cm7, teardown),
 	};
 	h7_log_set_level(getenv("H7_TEST_VERBOSE") ? H7_LOG_TRACE : -1);
 	return cmocka_run_group_tests(tests, NULL, NULL);

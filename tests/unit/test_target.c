@@ -235,6 +235,94 @@ static void test_snapcap_plan(void **state)
 		assert_true(p.items[i].kind == SNAPCAP_MEM32 || p.items[i].kind == SNAPCAP_MEM16);
 }
 
+/* Lazy plans: the pieces a lazy script may answer instead of values. An
+ * "off" OTG range is SNAP_UNREAD, but only where the plan put a clock gate;
+ * "lazy" leaves a stack window unread; the state word picks the plan. */
+static void test_snapcap_lazy(void **state)
+{
+	(void)state;
+	static struct snapcap_plan h, run;
+	struct snapshot s;
+	char st[16];
+	snapcap_plan(&h, SNAP_CORE_CM7, 1);
+	snapcap_plan(&run, SNAP_CORE_CM7, 0);
+	snapcap_set_lazy(&h, 1);
+	snapcap_set_lazy(&run, 1);
+	char *q = ocd_rpc_quote_str("stm32h7x.cpu0");
+	char *script = snapcap_script_state(&h, &run, q);
+	assert_non_null(script);
+	assert_true(tcl_braces_balanced(script, strlen(script)));
+	assert_non_null(strstr(script, "[$h7_t curstate]"));
+	assert_non_null(strstr(script, "{list $h7_sp lazy}"));
+	free(script);
+	free(q);
+
+	/* a reply: every range "0x0" words, OTG ranges "off", PSP window "lazy" */
+	size_t cap = 65536, n = 0;
+	char *r = malloc(cap);
+	assert_non_null(r);
+	n += (size_t)snprintf(r + n, cap - n, "halted {");
+	for (size_t i = 0; i < h.n_items; i++) {
+		const struct snapcap_item *it = &h.items[i];
+		switch (it->kind) {
+		case SNAPCAP_CORE:
+			n += (size_t)snprintf(r + n, cap - n, "0 {");
+			for (size_t k = 0; k < it->count; k++)
+				n += (size_t)snprintf(r + n, cap - n, "%s 0x1 ", regs_catalog[h.ids[it->first + k]].ocd_name);
+			n += (size_t)snprintf(r + n, cap - n, "} ");
+			break;
+		case SNAPCAP_MEM32:
+		case SNAPCAP_MEM16:
+			if (it->gate) {
+				n += (size_t)snprintf(r + n, cap - n, "0 off ");
+				break;
+			}
+			n += (size_t)snprintf(r + n, cap - n, "0 {");
+			for (size_t k = 0; k < it->words; k++)
+				n += (size_t)snprintf(r + n, cap - n, "0x2 ");
+			n += (size_t)snprintf(r + n, cap - n, "} ");
+			break;
+		case SNAPCAP_MPU:
+			n += (size_t)snprintf(r + n, cap - n, "0 off ");
+			break;
+		case SNAPCAP_STACK_MSP:
+			n += (size_t)snprintf(r + n, cap - n, "0 {0x24080000 {}} ");
+			break;
+		case SNAPCAP_STACK_PSP:
+			n += (size_t)snprintf(r + n, cap - n, "0 {0x0 lazy} ");
+			break;
+		}
+	}
+	n += (size_t)snprintf(r + n, cap - n, "}");
+	assert_true(n < cap);
+	assert_int_equal(snapcap_parse_state(&h, &run, r, n, &s, st, sizeof st), 0);
+	assert_string_equal(st, "halted");
+	assert_true(s.halted);
+	assert_int_equal(s.state[REG_OTG_FS_DCTL], SNAP_UNREAD);
+	assert_int_equal(s.state[REG_OTG_HS_GINTSTS], SNAP_UNREAD);
+	assert_int_equal(s.state[REG_RCC_C2_AHB1ENR], SNAP_OK);
+	assert_int_equal(s.val[REG_RCC_C2_AHB1ENR], 2);
+	assert_int_equal(s.state[REG_MPU_RBAR0], SNAP_UNREAD);
+	assert_int_equal(s.psp_stack.state, SNAP_UNREAD);
+	assert_int_equal(s.msp_stack.state, SNAP_OK);
+	assert_int_equal(s.msp_stack.words, 0);
+	assert_int_equal(s.val[REG_PC], 1);
+	/* "off" where no gate was planned is not a value: the range is an error */
+	struct snapcap_plan *full = malloc(sizeof *full);
+	assert_non_null(full);
+	*full = h;
+	full->otg_lazy = 0;
+	assert_int_equal(snapcap_parse(full, strchr(r, '{') + 1, n - 9, &s), 0);
+	assert_int_equal(s.state[REG_OTG_FS_DCTL], SNAP_ERROR);
+	free(full);
+	free(r);
+
+	/* a running core: the running plan */
+	assert_int_equal(snapcap_parse_state(&h, &run, "running {0 1 2}", 15, &s, st, sizeof st), H7_ERROR_PARSE);
+	assert_string_equal(st, "running");
+	assert_int_equal(snapcap_parse_state(&h, &run, "halted", 6, &s, st, sizeof st), H7_ERROR_PARSE);
+}
+
 /* Rebuild a recorded reply with item `bad` replaced by a failure. */
 static char *with_failed_item(const char *payload, size_t len, size_t bad)
 {
@@ -263,11 +351,18 @@ static void test_snapcap_failed_range(void **state)
 	assert_int_equal(tcl_list_parse(reply, len, NULL, &outer, NULL, 0), 0);
 	assert_int_equal(outer.n, 2);
 	assert_string_equal(outer.v[0], "0");
+	/* the script's value: "STATE ITEMS" (snapcap_script_state) */
+	struct tcl_list st_items;
+	assert_int_equal(tcl_list_parse(outer.v[1], outer.len[1], NULL, &st_items, NULL, 0), 0);
+	assert_int_equal(st_items.n, 2);
+	assert_string_equal(st_items.v[0], "halted");
+	const char *items = st_items.v[1];
+	size_t items_len = st_items.len[1];
 
 	struct snapcap_plan p;
 	struct snapshot s;
 	snapcap_plan(&p, SNAP_CORE_CM7, 1);
-	assert_int_equal(snapcap_parse(&p, outer.v[1], outer.len[1], &s), 0);
+	assert_int_equal(snapcap_parse(&p, items, items_len, &s), 0);
 	assert_int_equal(s.val[REG_CPUID], 0x411FC271u);
 
 	/* fail the range that holds RCC_CR */
@@ -277,7 +372,7 @@ static void test_snapcap_failed_range(void **state)
 			if (p.ids[p.items[i].first + k] == REG_RCC_CR)
 				bad = i;
 	assert_true(bad != SIZE_MAX);
-	char *doctored = with_failed_item(outer.v[1], outer.len[1], bad);
+	char *doctored = with_failed_item(items, items_len, bad);
 	assert_int_equal(snapcap_parse(&p, doctored, strlen(doctored), &s), 0);
 	for (size_t k = 0; k < p.items[bad].count; k++)
 		assert_int_equal(s.state[p.ids[p.items[bad].first + k]], SNAP_ERROR);
@@ -288,7 +383,7 @@ static void test_snapcap_failed_range(void **state)
 	free(doctored);
 
 	/* a failed core-register read marks the core block only */
-	doctored = with_failed_item(outer.v[1], outer.len[1], 0);
+	doctored = with_failed_item(items, items_len, 0);
 	assert_int_equal(snapcap_parse(&p, doctored, strlen(doctored), &s), 0);
 	assert_int_equal(s.state[REG_PC], SNAP_ERROR);
 	assert_int_equal(s.state[REG_CFSR], SNAP_OK);
@@ -299,7 +394,8 @@ static void test_snapcap_failed_range(void **state)
 	assert_int_equal(snapcap_parse(&p, "{", 1, &s), H7_ERROR_PARSE);
 	struct snapcap_plan p4;
 	snapcap_plan(&p4, SNAP_CORE_CM4, 1);
-	assert_int_equal(snapcap_parse(&p4, outer.v[1], outer.len[1], &s), H7_ERROR_PARSE);
+	assert_int_equal(snapcap_parse(&p4, items, items_len, &s), H7_ERROR_PARSE);
+	tcl_list_free(&st_items);
 	tcl_list_free(&outer);
 	free(reply);
 }
@@ -350,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_wait_halt_by_event),
 		cmocka_unit_test(test_snapcap_plan),
 		cmocka_unit_test(test_snapcap_failed_range),
+		cmocka_unit_test(test_snapcap_lazy),
 	};
 	h7_log_set_level(getenv("H7_TEST_VERBOSE") ? H7_LOG_TRACE : -1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
