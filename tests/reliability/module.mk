@@ -14,3 +14,8 @@ $(BUILD)/tests/reliability/test_%: $(BUILD)/tests/reliability/test_%.o $(REL_OBJ
 
 TEST_BINS += $(REL_BINS) tests/reliability/valgrind.sh
 TEST_DEPS += $(H7SIM) $(TOOL) $(APPFW_ELFS) $(PROBE_ELF) $(PROBE_CM4_ELFS)
+
+# `make valgrind`: the valgrind part alone (make check runs it too)
+.PHONY: valgrind
+valgrind: build-all
+	@H7_BUILD=$(BUILD) H7_FWBUILD=$(FWBUILD) SANITIZE=$(SANITIZE) tests/reliability/valgrind.sh

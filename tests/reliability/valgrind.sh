@@ -25,9 +25,10 @@ supp="$(dirname "$0")/valgrind.supp"
 work=$(mktemp -d /tmp/h7jd-vg-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-run() { # name, tool arguments...
+rc=0
+run() { # name, tool arguments...; sets rc to the tool's exit status
   local name=$1; shift
-  local rc=0
+  rc=0
   TMPDIR="$work" valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
     --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes --suppressions="$supp" \
     --log-file="$work/$name.vg" "$tool" run --board sim "$@" >"$work/$name.out" 2>&1 || rc=$?
@@ -36,17 +37,16 @@ run() { # name, tool arguments...
     cat "$work/$name.vg"
     exit 1
   fi
-  echo "$rc"
 }
 
 # the seed case: two faults, every snapshot, JSON report written atomically
-rc=$(run seed-json --recipe seed --format json -o "$work/seed.json")
+run seed-json --recipe seed --format json -o "$work/seed.json"
 [ "$rc" = 1 ] || { echo "FAIL: seed run exited $rc (expected 1)"; cat "$work/seed-json.out"; exit 1; }
 grep -q '"verdict":[[:space:]]*"fault"' "$work/seed.json" || { echo "FAIL: no fault verdict in the report"; exit 1; }
 echo "ok: seed recipe, JSON report: valgrind-clean"
 
 # the DFU path (USB watcher on the simulated bus) and the text report
-rc=$(run st-text --recipe st --explain)
+run st-text --recipe st --explain
 [ "$rc" = 0 ] || { echo "FAIL: st run exited $rc (expected 0)"; cat "$work/st-text.out"; exit 1; }
 grep -q "dfu-enumerated\|DFU device" "$work/st-text.out" || { echo "FAIL: no DFU verdict in the text report"; exit 1; }
 echo "ok: st recipe, text report: valgrind-clean"
