@@ -216,6 +216,11 @@ void ocd_rpc_close(struct ocd_rpc *r)
 	free(r);
 }
 
+int ocd_rpc_is_open(const struct ocd_rpc *r)
+{
+	return r && r->fd >= 0;
+}
+
 void ocd_rpc_set_timeout(struct ocd_rpc *r, int io_timeout_ms)
 {
 	if (r && io_timeout_ms > 0)

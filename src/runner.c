@@ -1192,10 +1192,17 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 		rec->stop = rc == H7_ERROR_INTERRUPTED ? RUN_STOP_INTERRUPTED : RUN_STOP_ERROR;
 		snprintf(rec->stop_reason, sizeof rec->stop_reason, "%s", h7_strerror(rc));
 	}
+	if (!rc && !ocd_rpc_is_open(r.s->rpc)) {
+		/* the connection broke where the runner only noted a missing
+		 * snapshot (e.g. at a fault): what it has is incomplete */
+		rc = H7_ERROR_IO;
+		rec->stop = RUN_STOP_ERROR;
+		snprintf(rec->stop_reason, sizeof rec->stop_reason, "the connection to OpenOCD was lost during the run");
+	}
 	if (rc && r.s->ocd) {
 		int st;
 		/* a closed connection: give the process a moment to be reapable */
-		if (ocd_proc_exited(r.s->ocd, rc == H7_ERROR_IO ? 1000 : 0, &st)) {
+		if (ocd_proc_exited(r.s->ocd, rc == H7_ERROR_IO || !ocd_rpc_is_open(r.s->rpc) ? 1000 : 0, &st)) {
 			/* say so: "input/output error" alone would leave the user guessing */
 			if (WIFSIGNALED(st))
 				snprintf(rec->stop_reason, sizeof rec->stop_reason,

@@ -39,6 +39,8 @@ static void rel_sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+static void rel_atexit(void);
+
 void rel_init(void)
 {
 	/* orphans of h7jumpdiag come to us: see rel_finish */
@@ -46,11 +48,38 @@ void rel_init(void)
 		perror("PR_SET_CHILD_SUBREAPER");
 		exit(1);
 	}
+	atexit(rel_atexit);
 	signal(SIGPIPE, SIG_IGN);
 }
 
 /* the harness' own children are expected; everything else is a leftover */
 static const struct sim_harness *rel_cur_sim;
+/* the directory of a run whose test failed before rel_cleanup() */
+static char rel_pending_dir[64];
+
+static void rel_remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char p[512];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static void rel_atexit(void)
+{
+	if (rel_pending_dir[0])
+		rel_remove_dir(rel_pending_dir);
+}
 
 void rel_start(struct rel_tool *t, const struct rel_opts *o, const char *const *args)
 {
@@ -65,8 +94,10 @@ void rel_start(struct rel_tool *t, const struct rel_opts *o, const char *const *
 		o = &none;
 	memset(t, 0, sizeof *t);
 	t->status = -1;
+	rel_atexit(); /* a failed test's run */
 	snprintf(t->dir, sizeof t->dir, "/tmp/h7jd-rel-XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
+	snprintf(rel_pending_dir, sizeof rel_pending_dir, "%s", t->dir);
 	snprintf(t->out, sizeof t->out, "%s/report.json", t->dir);
 	snprintf(t->log, sizeof t->log, "%s/tool.log", t->dir);
 	argv[n++] = tu_build_path("h7jumpdiag");
@@ -251,22 +282,10 @@ void rel_finish(struct rel_tool *t, int limit_ms)
 
 void rel_cleanup(struct rel_tool *t)
 {
-	DIR *d = opendir(t->dir);
-	struct dirent *e;
-
 	cJSON_Delete(t->json);
 	t->json = NULL;
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char p[512];
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", t->dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(t->dir);
+	rel_remove_dir(t->dir);
+	rel_pending_dir[0] = '\0';
 }
 
 void rel_run(struct rel_tool *t, const struct rel_opts *o, const char *const *args, int limit_ms)

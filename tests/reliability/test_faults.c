@@ -145,7 +145,15 @@ static void test_power_loss(void **state)
 	assert_non_null(t.json);
 	assert_int_equal(t.status, 3);
 	assert_string_equal(rel_str(t.json, "verdict"), "error");
-	expect_stop(t.json, "error", "stopped answering");
+	/* OpenOCD notices (its core state goes "unknown"), or OpenOCD 0.12 itself
+	 * dies of it: remote_bitbang.c's assertion `!remote_bitbang_recv_buf_empty()'
+	 * (observed); the report must say which */
+	{
+		const char *why = rel_str(rel_obj(t.json, "stop"), "reason");
+		if (!strstr(why, "stopped answering") && !strstr(why, "OpenOCD died during the run"))
+			fail_msg("stop reason: %s", why);
+		print_message("power loss: %s\n", why);
+	}
 	/* noticed from OpenOCD's state, not by running into the step timeout */
 	assert_true(t.t_ms < 15000);
 	assert_true(rel_steps_with_snapshot(t.json) >= 1);
@@ -199,7 +207,10 @@ static const cJSON *usb_event(const cJSON *j, const char *name)
 	return NULL;
 }
 
-/* The USB cable drops every 300 ms: the DFU device enumerates, then leaves. */
+/* The USB cable drops and returns every 150 ms (simulated): each time it
+ * returns, the host enumerates the device anew (100 + 10 + 10 ms, USB 2.0
+ * TATTDB, TDRST, TRSTRCY), so the DFU device arrives and leaves again ~30 ms
+ * later: the report says it arrived, and that it did not stay. */
 static void test_usb_flap(void **state)
 {
 	(void)state;
@@ -207,7 +218,7 @@ static void test_usb_flap(void **state)
 	const char *args[] = { "--recipe", "st", NULL };
 	struct rel_opts o = { .sim = &sim };
 
-	rel_inject(&sim, "usb-flap period-ms=300");
+	rel_inject(&sim, "usb-flap period-ms=150");
 	rel_run(&t, &o, args, LIMIT_MS);
 	assert_non_null(t.json);
 	assert_int_equal(t.status, 0);
