@@ -89,8 +89,11 @@ bool cmdbg_bp_match(const struct core *c, uint32_t addr)
 
 void cmdbg_halt(struct core *c, uint32_t dfsr_bits)
 {
-	if (!c->halted)
+	if (!c->halted) {
 		sim_dbg("%s: halted at 0x%08X (DFSR bits 0x%X)", c->var->name, ucpu_pc(c), dfsr_bits);
+		if (dfsr_bits & DFSR_BKPT)
+			c->bkpt_halts++;
+	}
 	c->halted = true;
 	c->sleeping = c->spin = false;
 	c->lockup = false; /* a halt request takes the core out of lockup */

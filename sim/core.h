@@ -158,6 +158,7 @@ struct core {
 	bool watch_unmask;     /* look for CPSIE/MSR while an interrupt is pending but masked */
 	bool in_slice;
 	uint64_t icount;       /* instructions retired since power-on */
+	uint64_t bkpt_halts;   /* halts on a breakpoint (BKPT or FPB) since h7sim started */
 	bool retired;          /* an instruction retired since DHCSR was read */
 
 	/* stores that hit reserved space: temporary sink pages (see cpu.c) */

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define CTL_COMMANDS "hello,status,stats,usb,subscribe,unsubscribe,power-cycle,quit,help"
+#define CTL_COMMANDS "hello,status,stats,usb,subscribe,unsubscribe,power-cycle,inject,quit,help"
 
 /* the first word of a line, made printable and short for an error message */
 static void ctl_word(const char *line, char *out, size_t cap)
@@ -49,6 +49,10 @@ enum ctl_action ctl_execute(struct soc *s, const struct ctl_info *info, const ch
 		snprintf(reply, cap, "ok");
 		return cmd[0] == 's' ? CTL_SUBSCRIBE : CTL_UNSUBSCRIBE;
 	}
+	if (!strcmp(cmd, "inject")) {
+		inject_command(s, rest, reply, cap);
+		return CTL_NONE;
+	}
 	if (!strcmp(cmd, "hello") || !strcmp(cmd, "status") || !strcmp(cmd, "stats") || !strcmp(cmd, "usb") ||
 	    !strcmp(cmd, "power-cycle") || !strcmp(cmd, "quit") || !strcmp(cmd, "help")) {
 		if (rest) {
@@ -68,14 +72,21 @@ enum ctl_action ctl_execute(struct soc *s, const struct ctl_info *info, const ch
 			 s->p.supply_stuck ? "stuck" : "ok", usbbus_dev_name(s->usb.attached),
 			 (unsigned long long)s->sim_ns);
 	} else if (!strcmp(cmd, "stats")) {
-		snprintf(reply, cap,
+		char inj[400];
+		int n;
+
+		inject_describe_stats(s, inj, sizeof(inj));
+		n = snprintf(reply, cap,
 			 "ok instructions_cm7=%llu instructions_cm4=%llu jtag_scans=%llu flash_write_attempts=%llu "
-			 "optbyte_write_attempts=%llu bus_errors=%llu system_resets=%llu unmodelled=%llu",
+			 "optbyte_write_attempts=%llu bus_errors=%llu system_resets=%llu unmodelled=%llu bkpt_halts_cm7=%llu",
 			 (unsigned long long)s->core[CORE_CM7].icount, (unsigned long long)s->core[CORE_CM4].icount,
 			 info->jtag_scans ? *info->jtag_scans : 0ull,
 			 (unsigned long long)s->stats.flash_write_attempts,
 			 (unsigned long long)s->stats.optbyte_write_attempts, (unsigned long long)s->stats.bus_errors,
-			 (unsigned long long)s->stats.system_resets, (unsigned long long)s->stats.unmodelled);
+			 (unsigned long long)s->stats.system_resets, (unsigned long long)s->stats.unmodelled,
+			 (unsigned long long)s->core[CORE_CM7].bkpt_halts);
+		if (n > 0 && (size_t)n < cap)
+			snprintf(reply + n, cap - (size_t)n, "%s", inj);
 	} else if (!strcmp(cmd, "usb")) {
 		char d[200];
 

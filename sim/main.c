@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef H7_VERSION
@@ -158,6 +159,14 @@ static bool main_rbb_io(struct main_ctx *m)
 		return false;
 	}
 	n = rbb_feed(&m->rbb, &m->jtag, m->in, (size_t)r, m->out, sizeof(m->out), &quit);
+	if (n && m->soc.inj.slow_us) {
+		/* injected slow target: the answer (TDO bits) comes late; OpenOCD just waits */
+		struct timespec ts = { m->soc.inj.slow_us / 1000000, (long)(m->soc.inj.slow_us % 1000000) * 1000L };
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !main_stop)
+			;
+		m->soc.inj.st.slow_replies++;
+	}
 	if (n && main_send_all(m->rbb_fd, m->out, n) < 0) {
 		main_rbb_close(m);
 		return false;
@@ -240,8 +249,10 @@ static void main_loop(struct main_ctx *m)
 			else if (pfd[k].revents & POLLOUT)
 				ctl_flush(&m->ctl, idx[k]);
 		}
-		if (wait >= 0)
+		if (wait >= 0 && !m->soc.inj.power_lost)
 			soc_run(&m->soc, interactive ? MAIN_SLICE_INTERACTIVE : MAIN_SLICE_FREE);
+		if (m->soc.inj.power_lost)
+			break; /* injected power loss: every socket closes, nothing more is said */
 	}
 }
 
@@ -367,8 +378,8 @@ int main(int argc, char **argv)
 	sim_info("board %s, seed %llu, D-cache junk %s", m->soc.opt.board->name, (unsigned long long)so.seed,
 		 dcache_junk_name(so.dcache_junk));
 	main_loop(m);
-	sim_info("exiting (%s)", main_stop ? "signal" : "quit");
-	for (unsigned i = 0; i < CTL_MAX_CLIENTS; i++)
+	sim_info("exiting (%s)", m->soc.inj.power_lost ? "injected power loss" : main_stop ? "signal" : "quit");
+	for (unsigned i = 0; i < CTL_MAX_CLIENTS && !m->soc.inj.power_lost; i++)
 		if (m->ctl.cl[i].fd >= 0)
 			ctl_flush(&m->ctl, i);
 	ctl_fini(&m->ctl);

@@ -222,12 +222,17 @@ void soc_power_cycle(struct soc *s)
 
 void soc_system_reset(struct soc *s, const char *why)
 {
+	/* RCC_RSR: SFTRSTF for a software system reset (RM0399 RCC "Reset source identification") */
+	soc_system_reset_flags(s, why, 1u << 24);
+}
+
+void soc_system_reset_flags(struct soc *s, const char *why, uint32_t rsr_flags)
+{
 	sim_info("system reset (%s)", why);
 	s->stats.system_resets++;
 	s->reset_request = false;
 	s->local_reset_mask = 0;
-	/* RCC_RSR: SFTRSTF for a software system reset (RM0399 RCC "Reset source identification") */
-	periph_system_reset(s, 1u << 24);
+	periph_system_reset(s, rsr_flags);
 	otg_reset(&s->otg_hs);
 	otg_reset(&s->otg_fs);
 	memset(s->irq_level, 0, sizeof(s->irq_level));
@@ -439,6 +444,10 @@ int soc_ap_read(void *ctx, unsigned ap, uint32_t addr, unsigned size, uint32_t *
 	int rc;
 
 	*val = 0;
+	if (inject_ap_fault(s, ap, addr)) {
+		s->stats.bus_errors++;
+		return -1;
+	}
 	switch (ap) {
 	case 0: rc = soc_bus_read(s, MASTER_DEBUG, 1u << CORE_CM7, &s->core[CORE_CM7], addr, size, val, true); break;
 	case 1: rc = soc_bus_read(s, MASTER_DEBUG, 1u << CORE_CM7, NULL, addr, size, val, true); break;
@@ -458,6 +467,10 @@ int soc_ap_write(void *ctx, unsigned ap, uint32_t addr, unsigned size, uint32_t 
 	struct soc *s = ctx;
 	int rc;
 
+	if (inject_ap_fault(s, ap, addr)) {
+		s->stats.bus_errors++;
+		return -1;
+	}
 	switch (ap) {
 	case 0: rc = soc_bus_write(s, MASTER_DEBUG, 1u << CORE_CM7, &s->core[CORE_CM7], addr, size, val, true); break;
 	case 1: rc = soc_bus_write(s, MASTER_DEBUG, 1u << CORE_CM7, NULL, addr, size, val, true); break;
@@ -610,6 +623,7 @@ static void soc_advance(struct soc *s, uint64_t dt, const bool ran[2])
 			c->icount += cyc; /* the `wfi; b` loop runs on */
 	}
 	usbbus_tick(s);
+	inject_round(s);
 	soc_irq_update(s);
 }
 
@@ -629,7 +643,16 @@ bool soc_run(struct soc *s, uint64_t slice)
 		if (lim < slice)
 			slice = lim;
 	}
+	inject_before_cm7(s);
+	if (!s->power)
+		return false;
+	/* an armed at-instr event ends the slice exactly there (0: it waits for a runnable CM7) */
+	if (inject_cm7_budget(s) && inject_cm7_budget(s) < slice)
+		slice = inject_cm7_budget(s);
 	n7 = ucpu_run(&s->core[CORE_CM7], slice);
+	inject_after_cm7(s, n7);
+	if (!s->power)
+		return false;
 	soc_handle_requests(s);
 	n4 = ucpu_run(&s->core[CORE_CM4], slice * hz4 / hz7 ? slice * hz4 / hz7 : 1);
 	soc_handle_requests(s);

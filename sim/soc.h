@@ -19,6 +19,7 @@
 
 #include "core.h"
 #include "dcache.h"
+#include "inject.h"
 #include "otg.h"
 #include "periph.h"
 #include "usbbus.h"
@@ -93,6 +94,7 @@ struct soc {
 	uint64_t ns_frac;               /* sub-nanosecond remainder (in Hz units) */
 	uint64_t wall_ns;               /* CLOCK_MONOTONIC at the last soc_run */
 	struct soc_stats stats;
+	struct inject inj;              /* fault injection (inject.h) */
 	uint64_t *jtag_scans;           /* counted by the JTAG layer */
 	uint32_t apbd_addr[64], apbd_val[64]; /* debug APB storage (SWO, funnel, TPIU) */
 	unsigned apbd_n;
@@ -114,6 +116,8 @@ void soc_power_on(struct soc *s);
 void soc_power_cycle(struct soc *s);
 /* SYSRESETREQ (or SRST): both cores and the peripherals */
 void soc_system_reset(struct soc *s, const char *why);
+/* the same with the RCC_RSR reset flags of another reset source */
+void soc_system_reset_flags(struct soc *s, const char *why, uint32_t rsr_flags);
 /* load a flash image; the data must lie inside flash */
 int soc_flash_load(struct soc *s, uint32_t addr, const uint8_t *data, uint32_t len);
 

@@ -97,7 +97,7 @@ void usbbus_update(struct soc *s)
 			u->detach_armed = false;
 			return;
 		}
-		if (u->attached == USB_DEV_NONE) {
+		if (u->attached == USB_DEV_NONE && !s->inj.cable_down) {
 			u->phase = USBHOST_DEBOUNCE;
 			u->deadline_ns = s->sim_ns + USB_T_ATTDB;
 		}
@@ -114,6 +114,10 @@ void usbbus_tick(struct soc *s)
 
 	if (u->detach_armed && s->sim_ns >= u->detach_ns)
 		usbbus_detach(s);
+	if (s->inj.flap_period_ns && s->sim_ns >= s->inj.flap_next_ns) {
+		s->inj.flap_next_ns = s->sim_ns + s->inj.flap_period_ns;
+		usbbus_set_cable(s, s->inj.cable_down);
+	}
 	if (u->phase == USBHOST_IDLE || s->sim_ns < u->deadline_ns)
 		return;
 	switch (u->phase) {
@@ -157,6 +161,8 @@ uint64_t usbbus_next_event(const struct soc *s)
 
 	if (u->detach_armed)
 		t = u->detach_ns;
+	if (s->inj.flap_period_ns && s->inj.flap_next_ns < t)
+		t = s->inj.flap_next_ns;
 	if (u->phase != USBHOST_IDLE && u->deadline_ns < t)
 		t = u->deadline_ns;
 	return t;
@@ -169,6 +175,11 @@ void usbbus_address_set(struct soc *s, unsigned core)
 
 	if (u->phase != USBHOST_ADDRESS)
 		return;
+	if (s->inj.no_enumerate) {
+		/* injected: the address never takes effect, the host times out */
+		s->inj.st.enum_refused++;
+		return;
+	}
 	d = usbbus_guess(s, core);
 	u->phase = USBHOST_IDLE;
 	u->attached = d;
@@ -180,6 +191,28 @@ void usbbus_address_set(struct soc *s, unsigned core)
 	soc_event(s, "usb attach dev=%s vid=0483 pid=%s bcd=0200 serial=%s port=1-1 sim_ns=%llu mono_ms=%.3f",
 		  usbbus_dev_name(d), usbbus_pid(d), u->serial, (unsigned long long)s->sim_ns, soc_mono_ms());
 	sim_info("usb: %s device attached (serial %s)", usbbus_dev_name(d), u->serial);
+}
+
+void usbbus_set_cable(struct soc *s, bool up)
+{
+	struct usbbus *u = &s->usb;
+
+	if (up == !s->inj.cable_down)
+		return;
+	s->inj.cable_down = !up;
+	soc_event(s, "usb cable state=%s sim_ns=%llu mono_ms=%.3f", up ? "up" : "down", (unsigned long long)s->sim_ns,
+		  soc_mono_ms());
+	if (!up) {
+		s->inj.st.usb_flaps++;
+		sim_info("usb: cable down (injected)");
+		usbbus_detach(s);
+		return;
+	}
+	sim_info("usb: cable up (injected)");
+	if (u->pullup && u->attached == USB_DEV_NONE) {
+		u->phase = USBHOST_DEBOUNCE;
+		u->deadline_ns = s->sim_ns + USB_T_ATTDB;
+	}
 }
 
 void usbbus_power_off(struct soc *s)

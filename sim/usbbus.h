@@ -39,6 +39,9 @@ void usbbus_tick(struct soc *s);
 uint64_t usbbus_next_event(const struct soc *s);
 /* firmware on core `core` wrote a non-zero device address */
 void usbbus_address_set(struct soc *s, unsigned core);
+/* fault injection: the cable's data lines drop (up=false: the host sees a
+ * detach at once) or return (a pulled-up device is enumerated again) */
+void usbbus_set_cable(struct soc *s, bool up);
 /* power removed: everything disappears at once */
 void usbbus_power_off(struct soc *s);
 const char *usbbus_dev_name(enum usb_dev d);

@@ -3,23 +3,30 @@
 #include "h7jumpdiag/probe_abi.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "h7jumpdiag/error.h"
+#include "ocd_rpc.h"
 
 /* h7sim: OpenOCD's remote_bitbang JTAG adapter (Debian's 0.12.0 has no SWD
  * over remote_bitbang; openocd-and-sim.md "Transport"). The adapter snippet
  * selects the driver, so `remote_bitbang port` must come after it: OpenOCD
  * 0.12 registers the driver's commands only once `adapter driver` ran
  * ("invalid command name remote_bitbang" otherwise, observed).
+ * The snippet's path is given as `-c script QUOTED`, not `-f PATH`: OpenOCD
+ * 0.12 turns `-f PATH` into the Tcl command `script {PATH}` without quoting,
+ * so a '}' in an installation or $H7_DATA_DIR path would run the rest of the
+ * path as Tcl (observed; tests/reliability). @SIM_CFG@ is replaced by
+ * ocd_rpc_quote()'s form of the path.
  * target/stm32h7x.cfg sets `adapter srst delay 100` and `jtag_ntrst_delay 100`
  * for the real chip's reset lines; OpenOCD sleeps both when `init` releases
  * them. h7sim needs no settling time: set to 0 after the target file, OpenOCD's
  * start against h7sim drops from about 350 to 140 ms (measured, bench/README.md). */
 #define SIM_NO_RESET_DELAYS "-c", "adapter srst delay 0", "-c", "jtag_ntrst_delay 0"
 static const char *const sim_args[] = {
-	"-f", "@SIM_CFG@", "-c", "remote_bitbang port @RBB_PORT@", "-c", "set DUAL_CORE 1",
+	"-c", "script @SIM_CFG@", "-c", "remote_bitbang port @RBB_PORT@", "-c", "set DUAL_CORE 1",
 	"-f", "target/stm32h7x_dual_bank.cfg", SIM_NO_RESET_DELAYS, NULL,
 };
 
@@ -118,12 +125,19 @@ int board_openocd_argv(const char *const *args, uint16_t rbb_port, const char *s
 		const char *ph = ph_port ? ph_port : ph_cfg;
 		size_t phlen = ph_port ? 10 : 9;
 		char val[16];
-		const char *v = sim_cfg;
+		char *quoted = NULL;
+		const char *v = val;
 		if (ph_port) {
 			snprintf(val, sizeof val, "%u", rbb_port);
-			v = val;
+		} else {
+			/* a path inside a Tcl command: the one audited quoting function */
+			quoted = ocd_rpc_quote_str(sim_cfg);
+			if (!quoted)
+				return H7_ERROR_NO_MEM;
+			v = quoted;
 		}
 		int w = snprintf(storage + used, storagesz - used, "%.*s%s%s", (int)(ph - a), a, v, ph + phlen);
+		free(quoted);
 		if (w < 0 || (size_t)w >= storagesz - used)
 			return H7_ERROR_OVERFLOW;
 		argv[n++] = storage + used;

@@ -43,7 +43,28 @@ static void ocd_proc_on_signal(int sig)
 				kill((pid_t)ocd_proc_pids[i], SIGTERM);
 	ocd_rpc_set_interrupted();
 	if (ocd_proc_signalled) {
-		/* second signal: the user insists; children were told to stop already */
+		/* second signal: the user insists. The children were told to stop;
+		 * reap them (bounded, async-signal-safe calls only) so none is left
+		 * behind, then die of the signal */
+		for (int k = 0; k < 200; k++) {
+			int left = 0;
+			for (int i = 0; i < OCD_PROC_MAX_CHILDREN; i++) {
+				pid_t pid = (pid_t)ocd_proc_pids[i];
+				if (pid <= 0)
+					continue;
+				if (k == 150)
+					kill(pid, SIGKILL); /* 1.5 s after SIGTERM */
+				pid_t w = waitpid(pid, NULL, WNOHANG);
+				if (w == pid || (w < 0 && errno == ECHILD))
+					ocd_proc_pids[i] = 0;
+				else
+					left++;
+			}
+			if (!left)
+				break;
+			struct timespec ts = { 0, 10 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
 		signal(sig, SIG_DFL);
 		raise(sig);
 	}
@@ -151,6 +172,10 @@ int ocd_proc_spawn(const char *const *argv, const char *log_path, pid_t *pid_out
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent)
 			_exit(127);
+		/* a process group of its own: a terminal's ^C (SIGINT to the
+		 * foreground group) reaches only h7jumpdiag, which then restores
+		 * the target through OpenOCD before stopping it */
+		setpgid(0, 0);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		int nul = open("/dev/null", O_RDONLY);
 		if (nul >= 0) {
@@ -390,6 +415,8 @@ struct ocd_proc {
 	pid_t pid;
 	uint16_t tcl_port, gdb_port;
 	char *log;
+	int exited;      /* reaped by ocd_proc_exited() */
+	int status;
 };
 
 static int ocd_proc_fail(const char *log_path, const char *what)
@@ -539,6 +566,17 @@ pid_t ocd_proc_pid(const struct ocd_proc *p)
 	return p ? p->pid : -1;
 }
 
+int ocd_proc_exited(struct ocd_proc *p, int wait_ms, int *status)
+{
+	if (!p)
+		return 0;
+	if (!p->exited && ocd_proc_wait(p->pid, wait_ms > 0 ? wait_ms : 0, &p->status))
+		p->exited = 1;
+	if (p->exited && status)
+		*status = p->status;
+	return p->exited;
+}
+
 int ocd_proc_stop(struct ocd_proc *p, struct ocd_rpc *rpc)
 {
 	int st, rc = 0;
@@ -549,13 +587,21 @@ int ocd_proc_stop(struct ocd_proc *p, struct ocd_rpc *rpc)
 	}
 	if (rpc) {
 		char *reply = NULL;
+		int interrupted = ocd_rpc_interrupted();
 		ocd_rpc_set_timeout(rpc, 1000);
-		/* the reply may never come: OpenOCD exits while answering */
+		/* the reply may never come: OpenOCD exits while answering. Sent
+		 * after a signal too (the flag stops new requests), so OpenOCD can
+		 * end cleanly instead of being killed */
+		ocd_rpc_clear_interrupted();
 		ocd_rpc_raw(rpc, "shutdown", &reply, NULL);
+		if (interrupted)
+			ocd_rpc_set_interrupted();
 		free(reply);
 		ocd_rpc_close(rpc);
 	}
-	if (!ocd_proc_wait(p->pid, rpc ? 2000 : 0, &st)) {
+	if (p->exited)
+		st = p->status;
+	else if (!ocd_proc_wait(p->pid, rpc ? 2000 : 0, &st)) {
 		st = ocd_proc_kill(p->pid, 2000);
 		if (rpc)
 			rc = H7_ERROR_TIMEOUT;

@@ -84,6 +84,11 @@ uint16_t ocd_proc_gdb_port(const struct ocd_proc *p);
  * SIGTERM, SIGKILL; reap; free p (the log file stays). 0 or H7_ERROR_TIMEOUT
  * when it had to be killed. */
 int ocd_proc_stop(struct ocd_proc *p, struct ocd_rpc *rpc);
+/* Has OpenOCD exited on its own (crashed, killed)? Waits up to wait_ms for it
+ * (its Tcl connection closes a moment before it can be reaped). 1 and its
+ * wait status in *status (reaped; ocd_proc_stop then only frees), or 0 while
+ * it runs. */
+int ocd_proc_exited(struct ocd_proc *p, int wait_ms, int *status);
 
 /* Pure: classify an OpenOCD log (of a run that failed) into an enum h7_error
  * and a one-line explanation; `lines` gets up to linesz bytes of the relevant

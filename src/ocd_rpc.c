@@ -43,6 +43,10 @@ struct ocd_rpc {
 	struct ocd_rpc_event events[OCD_RPC_MAX_EVENT_NAMES];
 	size_t n_events;
 	char last_state[OCD_RPC_EVENT_NAME_MAX];
+	/* replies OpenOCD still owes for requests whose wait was interrupted by
+	 * a signal: read and dropped before the next request, so a reply is
+	 * never taken for another request's */
+	unsigned owed;
 };
 
 static volatile sig_atomic_t ocd_rpc_sig_flag;
@@ -212,6 +216,11 @@ void ocd_rpc_close(struct ocd_rpc *r)
 	free(r);
 }
 
+int ocd_rpc_is_open(const struct ocd_rpc *r)
+{
+	return r && r->fd >= 0;
+}
+
 void ocd_rpc_set_timeout(struct ocd_rpc *r, int io_timeout_ms)
 {
 	if (r && io_timeout_ms > 0)
@@ -239,8 +248,8 @@ static int ocd_rpc_send_all(struct ocd_rpc *r, const char *p, size_t n, double d
 			h7_err("OpenOCD connection: send failed: %s", strerror(errno));
 			return H7_ERROR_IO;
 		}
-		if (ocd_rpc_interrupted())
-			return H7_ERROR_INTERRUPTED;
+		/* no interruption here: half a request would leave the stream
+		 * unusable for restoring the target afterwards */
 		struct pollfd pfd = { .fd = r->fd, .events = POLLOUT };
 		int left = ocd_rpc_left(deadline);
 		if (left == 0)
@@ -351,6 +360,33 @@ static void ocd_rpc_consume(struct ocd_rpc *r, size_t flen)
 	r->used -= n;
 }
 
+/* Read and drop the replies of interrupted requests (notifications are
+ * handled on the way). 0, or the error that stopped it. */
+static int ocd_rpc_drain(struct ocd_rpc *r, double deadline)
+{
+	size_t flen;
+
+	while (r->owed) {
+		int rc = ocd_rpc_read_frame(r, deadline, &flen);
+		if (rc) {
+			if (rc == H7_ERROR_TIMEOUT) {
+				h7_err("OpenOCD did not answer an interrupted request in time");
+				ocd_rpc_broken(r);
+			}
+			return rc;
+		}
+		ocd_rpc_rec(r, '<', r->buf, flen);
+		if (ocd_rpc_is_note(r->buf, flen)) {
+			ocd_rpc_note(r, r->buf, flen);
+		} else {
+			h7_trace("openocd -> (dropped: the reply of an interrupted request)");
+			r->owed--;
+		}
+		ocd_rpc_consume(r, flen);
+	}
+	return 0;
+}
+
 int ocd_rpc_raw(struct ocd_rpc *r, const char *script, char **reply, size_t *len)
 {
 	size_t slen, flen;
@@ -364,9 +400,14 @@ int ocd_rpc_raw(struct ocd_rpc *r, const char *script, char **reply, size_t *len
 	slen = strlen(script);
 	if (slen >= OCD_RPC_MAX_REQUEST || memchr(script, OCD_RPC_EOF, slen))
 		return H7_ERROR_INVALID_PARAM;
+	if (ocd_rpc_interrupted())
+		return H7_ERROR_INTERRUPTED; /* nothing new once a signal arrived */
+	double deadline = ocd_rpc_now_ms() + r->io_timeout_ms;
+	rc = ocd_rpc_drain(r, deadline);
+	if (rc)
+		return rc;
 	h7_trace("openocd <- %s", script);
 	ocd_rpc_rec(r, '>', script, slen);
-	double deadline = ocd_rpc_now_ms() + r->io_timeout_ms;
 	char *msg = malloc(slen + 1);
 	if (!msg)
 		return H7_ERROR_NO_MEM;
@@ -383,6 +424,8 @@ int ocd_rpc_raw(struct ocd_rpc *r, const char *script, char **reply, size_t *len
 	for (;;) {
 		rc = ocd_rpc_read_frame(r, deadline, &flen);
 		if (rc) {
+			if (rc == H7_ERROR_INTERRUPTED)
+				r->owed++; /* its reply comes later: drop it then */
 			if (rc == H7_ERROR_TIMEOUT) {
 				h7_err("OpenOCD did not answer within %d ms", r->io_timeout_ms);
 				/* a late reply would be taken for the next one's: resynchronisation
@@ -607,6 +650,9 @@ int ocd_rpc_wait_event(struct ocd_rpc *r, const char *name, int timeout_ms)
 	if (!r || !name)
 		return H7_ERROR_INVALID_PARAM;
 	double deadline = ocd_rpc_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int drc = ocd_rpc_drain(r, deadline);
+	if (drc)
+		return drc;
 	while (ocd_rpc_event_count(r, name) == 0) {
 		if (r->fd < 0)
 			return H7_ERROR_IO;

@@ -49,6 +49,9 @@ int ocd_rpc_connect(const char *host, uint16_t port, const struct ocd_rpc_opts *
 
 /* Close and free (NULL is fine). */
 void ocd_rpc_close(struct ocd_rpc *r);
+/* Is the connection still usable? 0 once OpenOCD closed it or it broke
+ * (a timeout, an oversized reply). */
+int ocd_rpc_is_open(const struct ocd_rpc *r);
 
 /* Change the per-request timeout (ms, > 0). */
 void ocd_rpc_set_timeout(struct ocd_rpc *r, int io_timeout_ms);

@@ -15,16 +15,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "h7jumpdiag/error.h"
 #include "h7jumpdiag/probe_abi.h"
+#include "bits.h"
 #include "board.h"
 #include "elfinfo.h"
 #include "log.h"
 #include "ocd_proc.h"
 #include "ocd_rpc.h"
+#include "periph.h"
 #include "session.h"
 #include "target.h"
 #include "thumb.h"
@@ -35,6 +38,10 @@
 #define CM4_LOAD_ADDR 0x30000000u
 #define SCB_VTOR_ADDR 0xE000ED08u
 #define BKPT_INSN(imm) (0xBE00u | (imm))
+/* the PC a locked-up core reports (DDI0403 B1.5.15 "Unrecoverable exception cases") */
+#define LOCKUP_PC 0xEFFFFFFEu
+/* after the DFU device arrived: how long to watch that it stays */
+#define SETTLE_MS 500
 
 struct runner {
 	const struct runner_opts *o;
@@ -438,11 +445,63 @@ static int usb_open(struct runner *r)
 	return 0;
 }
 
+/* The last boundary snapshot before step `step`. */
+static const struct snapshot *before_step(const struct run_record *rec, int step)
+{
+	for (int i = step - 1; i >= 0; i--)
+		if (rec->steps[i].has_after)
+			return &rec->steps[i].after;
+	return rec->has_start ? &rec->start : &rec->initial;
+}
+
+/* A halt nobody planned: keep the evidence (a snapshot as the step's "after")
+ * and say what it looks like. A changed RCC_RSR means the chip was reset
+ * during the step (its flags change only by a reset or RMVF: RM0399 RCC
+ * "Reset source identification"); PC 0xEFFFFFFE means lockup, which OpenOCD
+ * clears by halting the core. */
+static void unexpected_halt(struct runner *r, int cur, uint32_t pc)
+{
+	struct run_record *rec = r->rec;
+	int step = cur >= 0 && cur < rec->n_steps ? cur : -1;
+	const struct snapshot *before = step >= 0 ? before_step(rec, step) : NULL;
+	struct snapshot *now = step >= 0 && !rec->steps[step].has_after ? &rec->steps[step].after : NULL;
+	char what[RUN_TEXT] = "";
+	size_t n = 0;
+
+	if (now && snapshot(r, now) == 0) {
+		rec->steps[step].has_after = 1;
+		rec->steps[step].t_end_ms = rel_ms(r);
+	} else {
+		now = NULL;
+	}
+	if (now && before && snap_ok(before, REG_RCC_RSR) && snap_ok(now, REG_RCC_RSR) &&
+	    snap_get(before, REG_RCC_RSR, 0) != snap_get(now, REG_RCC_RSR, 0)) {
+		const struct bits_reg *t = periph_table(REG_RCC_RSR);
+		uint32_t v = snap_get(now, REG_RCC_RSR, 0);
+		char flags[96] = "";
+		size_t k = 0;
+
+		for (size_t i = 0; t && i < t->n_fields && k < sizeof flags; i++)
+			if (bits_is_flag(&t->fields[i]) && (v & t->fields[i].mask))
+				k += (size_t)snprintf(flags + k, sizeof flags - k, "%s%s", k ? " " : "", t->fields[i].name);
+		n += (size_t)snprintf(what + n, sizeof what - n, "; the chip was reset");
+		run_note(rec, "the chip was reset during step %d (%s): RCC_RSR went from 0x%08X to 0x%08X (%s)",
+			 step + 1, rec->steps[step].name, snap_get(before, REG_RCC_RSR, 0), v, flags[0] ? flags : "no flag");
+	}
+	if (pc == LOCKUP_PC && n < sizeof what) {
+		n += (size_t)snprintf(what + n, sizeof what - n, "%s the core locked up", n ? " and" : ";");
+		run_note(rec, "the core locked up (PC 0x%08X, DDI0403 B1.5.15) %s; OpenOCD halted it to clear the lockup",
+			 pc, step >= 0 ? "during the step" : "after the branch");
+	}
+	snprintf(rec->stop_reason, sizeof rec->stop_reason, "unexpected halt at 0x%08X in step %d (%s)%s", pc, cur + 1,
+		 step >= 0 ? rec->steps[step].name : "?", what);
+}
+
 /* Run the probe from its first boundary to the branch (or the end). */
 static int run_probe(struct runner *r)
 {
 	struct run_record *rec = r->rec;
-	int rc;
+	int rc, last = -1; /* the step running now */
 	double t_step = rel_ms(r);
 
 	rc = target_resume(r->t);
@@ -471,10 +530,21 @@ static int run_probe(struct runner *r)
 				rec->steps[i].has_after = 1;
 			return 0;
 		}
+		if (rc == H7_ERROR_TARGET) {
+			rec->stop = RUN_STOP_ERROR;
+			snprintf(rec->stop_reason, sizeof rec->stop_reason,
+				 "the target stopped answering during step %d (%s): power, cable or debug port", last + 1,
+				 last >= 0 && last < rec->n_steps ? rec->steps[last].name : "?");
+		}
 		if (rc)
 			return rc;
-		if ((rc = get_pc(r, &pc)) != 0 || (rc = read_mailbox(r, &mb)) != 0)
+		if ((rc = get_pc(r, &pc)) != 0 || (rc = read_mailbox(r, &mb)) != 0) {
+			rec->stop = RUN_STOP_ERROR;
+			snprintf(rec->stop_reason, sizeof rec->stop_reason,
+				 "the debugger could not read the target at the boundary after step %d (%s): %s", last + 1,
+				 last >= 0 && last < rec->n_steps ? rec->steps[last].name : "start", h7_strerror(rc));
 			return rc;
+		}
 		cur = (int)mb.cur_step;
 		if (at_vector_catch(r, pc, &ipsr)) {
 			int step = cur < rec->n_steps ? cur : -1;
@@ -496,7 +566,8 @@ static int run_probe(struct runner *r)
 		if (hw == BKPT_INSN(PROBE_BKPT_STEP) && cur < rec->n_steps) {
 			struct snapshot *s = cur == 0 ? &rec->start : &rec->steps[cur - 1].after;
 			if (snapshot(r, s) != 0)
-				run_note(rec, "the snapshot before step %d failed", cur + 1);
+				run_note(rec, "the snapshot before step %d %s", cur + 1,
+					 cancelled(r) ? "was interrupted by the signal" : "failed");
 			else if (cur == 0)
 				rec->has_start = 1;
 			else
@@ -505,6 +576,7 @@ static int run_probe(struct runner *r)
 				rec->steps[cur - 1].t_end_ms = rel_ms(r);
 			rec->steps[cur].t_start_ms = rel_ms(r);
 			rec->steps[cur].pc = pc;
+			last = cur;
 			progress(r, "step %d/%d: %s", cur + 1, rec->n_steps, rec->steps[cur].name);
 			if (is_branch_step(rec->steps[cur].id)) {
 				/* follow the branch: a hardware breakpoint on the entry it will take */
@@ -545,11 +617,12 @@ static int run_probe(struct runner *r)
 				 mb.error);
 			return H7_ERROR_INTERNAL;
 		}
-		/* a halt we did not plan: after the branch, the jump went somewhere unexpected */
+		/* a halt we did not plan: after the branch, the jump went somewhere
+		 * unexpected; before it, the chip was reset or the core locked up */
 		rec->stop = RUN_STOP_ERROR;
-		snprintf(rec->stop_reason, sizeof rec->stop_reason, "unexpected halt at 0x%08X (step %d)", pc, cur + 1);
 		if (in_sysmem(rec, pc))
 			rec->reached_sysmem = 1;
+		unexpected_halt(r, cur, pc);
 		return 0;
 	}
 }
@@ -568,9 +641,17 @@ static void watch_bootloader(struct runner *r)
 	}
 	progress(r, "in the bootloader: waiting up to %.1f s for the DFU device", r->o->usb_timeout_ms / 1000.0);
 	if (r->usb) {
+		double t_wait = now_ms();
 		rc = usbw_wait(r->usb, r->o->usb_timeout_ms, &rec->usb);
 		if (rc && rc != H7_ERROR_TIMEOUT)
 			run_note(rec, "USB watching failed: %s", h7_strerror(rc));
+		if (rc == 0 && rec->usb.found && !rec->usb.present_at_start) {
+			/* a device that leaves again at once is no use to a programmer */
+			int left = r->o->usb_timeout_ms - (int)(now_ms() - t_wait);
+			if (usbw_settle(r->usb, left < SETTLE_MS ? (left > 0 ? left : 0) : SETTLE_MS, &rec->usb) == 1)
+				run_note(rec, "the DFU device left the bus again within %d ms of its arrival: the connection is "
+					      "not stable (cable, hub, or the bootloader reset)", SETTLE_MS);
+		}
 	} else {
 		usleep((useconds_t)r->o->usb_timeout_ms * 1000u);
 	}
@@ -599,8 +680,11 @@ static void sim_stats(struct runner *r)
 	if (!r->s->sim_ctl_port)
 		return;
 	snprintf(hp, sizeof hp, "%s:%u", r->s->sim_host, r->s->sim_ctl_port);
-	if (simctl_connect(hp, 2000, &c) != 0)
+	if (simctl_connect(hp, 2000, &c) != 0) {
+		run_note(rec, "h7sim's control socket (%s) does not answer: the simulator is gone (power loss?), so its "
+			      "flash and option-byte write counters are unknown", hp);
 		return;
+	}
 	if (simctl_command(c, "stats", &l, 2000) == 0) {
 		if ((v = simctl_get(&l, "flash_write_attempts")))
 			rec->sim_flash_writes = strtoll(v, NULL, 10);
@@ -1107,6 +1191,27 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 	if (rc && rec->stop == RUN_STOP_NONE) {
 		rec->stop = rc == H7_ERROR_INTERRUPTED ? RUN_STOP_INTERRUPTED : RUN_STOP_ERROR;
 		snprintf(rec->stop_reason, sizeof rec->stop_reason, "%s", h7_strerror(rc));
+	}
+	if (!rc && !ocd_rpc_is_open(r.s->rpc)) {
+		/* the connection broke where the runner only noted a missing
+		 * snapshot (e.g. at a fault): what it has is incomplete */
+		rc = H7_ERROR_IO;
+		rec->stop = RUN_STOP_ERROR;
+		snprintf(rec->stop_reason, sizeof rec->stop_reason, "the connection to OpenOCD was lost during the run");
+	}
+	if (rc && r.s->ocd) {
+		int st;
+		/* a closed connection: give the process a moment to be reapable */
+		if (ocd_proc_exited(r.s->ocd, rc == H7_ERROR_IO || !ocd_rpc_is_open(r.s->rpc) ? 1000 : 0, &st)) {
+			/* say so: "input/output error" alone would leave the user guessing */
+			if (WIFSIGNALED(st))
+				snprintf(rec->stop_reason, sizeof rec->stop_reason,
+					 "OpenOCD died during the run (signal %d: %s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+			else
+				snprintf(rec->stop_reason, sizeof rec->stop_reason, "OpenOCD exited during the run (status %d)",
+					 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+			run_note(rec, "%s; its log: %s", rec->stop_reason, rec->openocd_log);
+		}
 	}
 	restore(&r);
 	sim_stats(&r);

@@ -243,9 +243,13 @@ int target_reset_halt(struct target *t)
 	return target_check_halted(t);
 }
 
+/* how long the core may stay in OpenOCD's "unknown" state before a wait gives up */
+#define TARGET_UNKNOWN_GIVE_UP_MS 1000
+
 int target_wait_halt(struct target *t, int timeout_ms)
 {
 	double deadline = target_now_ms() + timeout_ms;
+	double unknown_since = -1;
 	enum target_state st;
 	int rc;
 
@@ -257,11 +261,25 @@ int target_wait_halt(struct target *t, int timeout_ms)
 			return rc;
 		if (st == TARGET_STATE_HALTED)
 			return 0;
+		/* "unknown": OpenOCD's poll of the core failed and re-examination
+		 * fails too (power lost, cable or debug port gone); it retries with
+		 * a growing back-off but the core will not halt by itself */
+		if (st != TARGET_STATE_UNKNOWN)
+			unknown_since = -1;
+		else if (unknown_since < 0)
+			unknown_since = target_now_ms();
+		else if (target_now_ms() - unknown_since >= TARGET_UNKNOWN_GIVE_UP_MS) {
+			h7_err("the %s stopped answering: OpenOCD cannot examine it (power, cable or debug port?)",
+			       target_core_label(t->cur));
+			return H7_ERROR_TARGET;
+		}
 		double left = deadline - target_now_ms();
 		if (left <= 0)
 			return H7_ERROR_TIMEOUT;
 		if (ocd_rpc_interrupted())
 			return H7_ERROR_INTERRUPTED;
+		if (unknown_since >= 0 && left > 100)
+			left = 100; /* look again soon */
 		if (t->notify) {
 			/* any core's halt event wakes us; curstate above tells whether it was ours */
 			rc = ocd_rpc_wait_event(t->rpc, "halted", (int)left + 1);

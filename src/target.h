@@ -63,7 +63,9 @@ int target_reset_halt(struct target *t);
 int target_reset_run(struct target *t);
 /* Wait until the selected core halts: uses `tcl_notifications` halted events
  * (confirmed with curstate, since events name no target), falling back to
- * polling. 0, H7_ERROR_TIMEOUT, H7_ERROR_INTERRUPTED, transport errors. */
+ * polling. 0, H7_ERROR_TIMEOUT, H7_ERROR_INTERRUPTED, H7_ERROR_TARGET when
+ * OpenOCD has lost the core (state "unknown" for a second: power, cable),
+ * transport errors. */
 int target_wait_halt(struct target *t, int timeout_ms);
 
 /* Memory. width 8, 16 or 32; count elements; at most 64 Ki elements a call. */

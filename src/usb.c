@@ -425,6 +425,60 @@ int usbw_wait(struct usbw *w, int timeout_ms, struct usbw_result *res)
 	return rc;
 }
 
+/* lock held */
+static int sel_left(const struct usbw *w)
+{
+	for (int i = 0; i < w->n_events; i++)
+		if (w->events[i].kind == USBW_EV_DFU_LEFT && w->events[i].t_ms >= w->sel_t)
+			return 1;
+	return 0;
+}
+
+int usbw_settle(struct usbw *w, int timeout_ms, struct usbw_result *res)
+{
+	double deadline = usbw_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int gone = 0, rc = H7_SUCCESS;
+
+	if (!w || !res)
+		return H7_ERROR_INVALID_PARAM;
+	usbw_lock(w);
+	if (!w->sel) {
+		usbw_unlock(w);
+		return 0;
+	}
+	usbw_unlock(w);
+	w->settling = 1;
+	for (;;) {
+		double now = usbw_now_ms(), until = now + 50 < deadline ? now + 50 : deadline;
+
+		usbw_lock(w);
+		gone = sel_left(w);
+		usbw_unlock(w);
+		if (gone || now >= deadline || usbw_cancelled(w))
+			break;
+		if (w->ops == &usbw_sim_ops) {
+			/* the simulated bus is read in this thread */
+			rc = w->ops->pump(w, until);
+			if (rc == H7_ERROR_TIMEOUT)
+				rc = H7_SUCCESS;
+			if (rc)
+				break;
+		} else {
+			/* libusb: the watching thread records departures and signals */
+			usbw_lock(w);
+			usbw_cond_wait_until(w, until);
+			usbw_unlock(w);
+		}
+	}
+	w->settling = 0;
+	usbw_lock(w);
+	res->n_events = w->n_events;
+	res->events_dropped = w->events_dropped;
+	memcpy(res->events, w->events, sizeof res->events);
+	usbw_unlock(w);
+	return rc ? rc : gone;
+}
+
 static void mark_ambiguous(struct usbw_result *res, int n)
 {
 	for (int i = 0; i < n; i++) {

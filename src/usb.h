@@ -158,6 +158,12 @@ void usbw_mark_at(struct usbw *w, double mono_ms);
  * H7_ERROR_USB / H7_ERROR_IO / H7_ERROR_CONNECT (the bus itself failed). */
 int usbw_wait(struct usbw *w, int timeout_ms, struct usbw_result *res);
 
+/* After usbw_wait found a DFU device: watch up to timeout_ms more for it to
+ * leave again (a flapping connection), then refresh res's event list.
+ * Returns 1 when it left, 0 when it stayed (or none was found), or an error
+ * of the bus. */
+int usbw_settle(struct usbw *w, int timeout_ms, struct usbw_result *res);
+
 /* Stop watching and free everything (NULL is fine). */
 void usbw_close(struct usbw *w);
 

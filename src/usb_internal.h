@@ -47,6 +47,7 @@ struct usbw {
 	struct usbw_event events[USBW_MAX_EVENTS];
 	char app_path[USBW_PATH_MAX]; /* where the application's device was seen */
 	int sel;                  /* a selected DFU device is known (the backend keeps it) */
+	int settling;             /* usbw_settle: the sim pump goes on after sel (caller's thread only) */
 	int sel_at_start;
 	struct usbw_device sel_dev;
 	double sel_t;             /* when it arrived (absolute) */

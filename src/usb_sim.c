@@ -199,7 +199,7 @@ static int sim_pump(struct usbw *w, double deadline)
 
 	if (!ev)
 		return H7_ERROR_NO_MEM;
-	while (!w->sel) {
+	while (!w->sel || w->settling) {
 		double left = deadline - usbw_now_ms();
 
 		if (usbw_cancelled(w)) {

@@ -56,7 +56,9 @@ static void test_ready_line_and_hello(void **state)
 	assert_int_equal(st_kv_num(reply, "rbb_port"), (unsigned long long)h.rbb_port);
 	assert_int_equal(st_kv_num(reply, "ctl_port"), (unsigned long long)h.ctl_port);
 	assert_int_equal(sim_ctl(&h, "inject x", reply, sizeof(reply)), 0);
-	assert_string_equal(reply, "err unknown command 'inject'");
+	assert_string_equal(reply, "err unknown injection 'x'");
+	assert_int_equal(sim_ctl(&h, "inject list", reply, sizeof(reply)), 0);
+	assert_string_equal(reply, "ok armed=none");
 	assert_int_equal(sim_ctl(&h, "frobnicate", reply, sizeof(reply)), 0);
 	assert_string_equal(reply, "err unknown command 'frobnicate'");
 	/* empty lines get no reply; the next command still gets exactly one */
@@ -95,7 +97,7 @@ static void test_clients_subscriptions_and_quit(void **state)
 	assert_int_equal(send(a, "help\n", 5, 0), 5);
 	read_for(a, buf, sizeof(buf), 300);
 	assert_string_equal(buf, "err line too long\nok commands=hello,status,stats,usb,subscribe,unsubscribe,"
-				 "power-cycle,quit,help\n");
+				 "power-cycle,inject,quit,help\n");
 	/* quit: the reply, then h7sim exits with status 0 */
 	assert_int_equal(send(b, "quit\n", 5, 0), 5);
 	read_for(b, buf, sizeof(buf), 1000);

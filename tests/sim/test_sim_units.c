@@ -402,9 +402,9 @@ static void test_ctl_commands(void **state)
 	assert_int_equal(ctl_execute(s, &info, "subscribe cpu", r, sizeof(r)), CTL_NONE);
 	assert_string_equal(r, "err unknown subscription 'cpu' (known: usb)");
 	ctl_execute(s, &info, "help", r, sizeof(r));
-	assert_string_equal(r, "ok commands=hello,status,stats,usb,subscribe,unsubscribe,power-cycle,quit,help");
+	assert_string_equal(r, "ok commands=hello,status,stats,usb,subscribe,unsubscribe,power-cycle,inject,quit,help");
 	ctl_execute(s, &info, "inject busfault", r, sizeof(r));
-	assert_string_equal(r, "err unknown command 'inject'");
+	assert_string_equal(r, "err unknown injection 'busfault'");
 	ctl_execute(s, &info, "st\x01tus=x", r, sizeof(r));
 	assert_string_equal(r, "err unknown command 'st?tus=x'");
 	ctl_execute(s, &info, "status now", r, sizeof(r));
@@ -413,6 +413,87 @@ static void test_ctl_commands(void **state)
 	assert_string_equal(r, "ok");
 	assert_int_equal(s->stats.power_cycles, 1);
 	assert_int_equal(ctl_execute(s, &info, "quit", r, sizeof(r)), CTL_QUIT);
+	soc_fini(s);
+	free(s);
+}
+
+/* `inject ...`: parsing, replies, and the effects that need no running core
+ * (the live behaviour, with OpenOCD and h7jumpdiag: tests/reliability). */
+static void test_inject_commands(void **state)
+{
+	struct soc *s = calloc(1, sizeof(*s));
+	struct soc_options o = { .seed = 1, .dcache_junk = DCACHE_JUNK_MIXED, .bcm4 = -1, .bcm7 = -1,
+				 .rev_id = 0x2003 };
+	struct ctl_info info = { "9.9", 1, 2, NULL };
+	char r[CTL_MAX_LINE];
+	uint32_t v;
+
+	(void)state;
+	simlog_set_level(-1);
+	assert_int_equal(soc_init(s, &o), 0);
+	soc_power_on(s);
+	ctl_execute(s, &info, "inject", r, sizeof(r));
+	assert_non_null(strstr(r, "err usage: inject "));
+	ctl_execute(s, &info, "inject sticky-error bogus=1", r, sizeof(r));
+	assert_string_equal(r, "err sticky-error: unknown argument 'bogus?1' (addr=, after=, count=)");
+	ctl_execute(s, &info, "inject sticky-error addr=0x24000401 after=-1", r, sizeof(r));
+	assert_non_null(strstr(r, "err sticky-error: addr="));
+	ctl_execute(s, &info, "inject sticky-error addr=0x24000401 after=2", r, sizeof(r));
+	assert_string_equal(r, "ok addr=0x24000400 after=2 count=1");
+	ctl_execute(s, &info, "inject list", r, sizeof(r));
+	assert_string_equal(r, "ok armed=sticky-error");
+	/* other addresses pass; the third access to the word fails once */
+	assert_int_equal(soc_ap_read(s, 0, 0x24000800, 4, &v), 0);
+	assert_int_equal(soc_ap_read(s, 0, 0x24000400, 4, &v), 0);
+	assert_int_equal(soc_ap_write(s, 0, 0x24000400, 4, 5), 0);
+	assert_int_equal(soc_ap_read(s, 0, 0x24000400, 4, &v), -1);
+	assert_int_equal(soc_ap_read(s, 0, 0x24000400, 4, &v), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(s->inj.st.sticky_errors, 1);
+	/* a watchdog reset now: the reset flags say so */
+	ctl_execute(s, &info, "inject reset at-instr=x", r, sizeof(r));
+	assert_non_null(strstr(r, "err reset: at-instr wants 0.."));
+	ctl_execute(s, &info, "inject reset when=now", r, sizeof(r));
+	assert_string_equal(r, "err reset: unknown argument 'when?now' (at-instr=)");
+	ctl_execute(s, &info, "inject reset", r, sizeof(r));
+	assert_string_equal(r, "ok");
+	assert_int_equal(s->stats.system_resets, 1);
+	assert_int_equal(soc_ap_read(s, 1, 0x58024400u + 0xD0u, 4, &v), 0);
+	assert_int_equal(v, (1u << 26) | (1u << 22)); /* IWDG1RSTF, PINRSTF */
+	/* a lockup waits for the core to execute */
+	ctl_execute(s, &info, "inject lockup at-instr=10", r, sizeof(r));
+	assert_string_equal(r, "ok at_instr=10");
+	ctl_execute(s, &info, "inject usb-flap period-ms=abc", r, sizeof(r));
+	assert_non_null(strstr(r, "err usb-flap wants period-ms=N"));
+	ctl_execute(s, &info, "inject usb-flap period-ms=10", r, sizeof(r));
+	assert_string_equal(r, "ok period_ms=10");
+	ctl_execute(s, &info, "inject no-enumerate", r, sizeof(r));
+	assert_string_equal(r, "ok");
+	ctl_execute(s, &info, "inject cm4-otg now", r, sizeof(r));
+	assert_string_equal(r, "err cm4-otg takes no arguments");
+	ctl_execute(s, &info, "inject cm4-otg", r, sizeof(r));
+	assert_string_equal(r, "ok");
+	ctl_execute(s, &info, "inject slow-ms=2000", r, sizeof(r));
+	assert_non_null(strstr(r, "err slow-ms wants 0..1000"));
+	ctl_execute(s, &info, "inject slow-ms=2", r, sizeof(r));
+	assert_string_equal(r, "ok slow_us=2000");
+	ctl_execute(s, &info, "inject slow-us=150", r, sizeof(r));
+	assert_string_equal(r, "ok slow_us=150");
+	ctl_execute(s, &info, "inject list", r, sizeof(r));
+	assert_string_equal(r, "ok armed=lockup,cm4-otg,usb-flap,no-enumerate,slow");
+	ctl_execute(s, &info, "inject clear", r, sizeof(r));
+	assert_string_equal(r, "ok");
+	ctl_execute(s, &info, "inject list", r, sizeof(r));
+	assert_string_equal(r, "ok armed=none");
+	/* the counters stay, in stats (keys added to protocol 1: clients ignore unknown keys) */
+	ctl_execute(s, &info, "stats", r, sizeof(r));
+	assert_non_null(strstr(r, " inject_sticky_errors=1 inject_resets=1 inject_lockups=0 inject_power_losses=0 "));
+	assert_non_null(strstr(r, " bkpt_halts_cm7=0 "));
+	/* power loss: the main loop ends without a word */
+	ctl_execute(s, &info, "inject power-loss", r, sizeof(r));
+	assert_string_equal(r, "ok");
+	assert_true(s->inj.power_lost);
+	assert_false(s->power);
 	soc_fini(s);
 	free(s);
 }
@@ -426,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_dcache_junk_model),
 		cmocka_unit_test(test_elf_parser),
 		cmocka_unit_test(test_ctl_commands),
+		cmocka_unit_test(test_inject_commands),
 	};
 
 	return cmocka_run_group_tests_name("h7sim units", tests, NULL, NULL);

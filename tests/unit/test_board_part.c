@@ -78,11 +78,11 @@ static void test_board_argv(void **state)
 					    BOARD_MAX_ARGS + 1, store, sizeof store),
 			 0);
 	assert_true(argv_has(argv, "remote_bitbang port 40123"));
-	assert_true(argv_has(argv, "/usr/share/h7jumpdiag/openocd-h7sim.cfg"));
+	assert_true(argv_has(argv, "script \"/usr/share/h7jumpdiag/openocd-h7sim.cfg\""));
 	/* the snippet selects the driver: it must come before `remote_bitbang port` */
 	size_t cfg = 0, port = 0;
 	for (size_t i = 0; argv[i]; i++) {
-		if (strcmp(argv[i], "/usr/share/h7jumpdiag/openocd-h7sim.cfg") == 0)
+		if (strcmp(argv[i], "script \"/usr/share/h7jumpdiag/openocd-h7sim.cfg\"") == 0)
 			cfg = i;
 		if (strcmp(argv[i], "remote_bitbang port 40123") == 0)
 			port = i;
@@ -99,6 +99,12 @@ static void test_board_argv(void **state)
 			ntrst = i;
 	}
 	assert_true(tgt > 0 && srst > tgt && ntrst > tgt);
+	/* a hostile path stays one Tcl word: OpenOCD's own `-f` would not quote it */
+	assert_int_equal(board_openocd_argv(s->openocd_args, 40123, "/d/a} ; shutdown ; list {[x] $y\"/s.cfg", argv,
+					    BOARD_MAX_ARGS + 1, store, sizeof store),
+			 0);
+	assert_true(argv_has(argv, "script \"/d/a\\175\\040\\073\\040shutdown\\040\\073\\040list\\040\\173\\133x\\135"
+				   "\\040\\044y\\042/s.cfg\""));
 	/* a placeholder without its value is an error, not an empty argument */
 	assert_int_equal(board_openocd_argv(s->openocd_args, 0, "x.cfg", argv, BOARD_MAX_ARGS + 1, store, sizeof store),
 			 H7_ERROR_INVALID_PARAM);

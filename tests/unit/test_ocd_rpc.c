@@ -11,7 +11,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -352,6 +354,44 @@ static void test_map_and_hostport(void **state)
 		assert_int_equal(ocd_rpc_parse_hostport(bad[i], host, sizeof host, &port), H7_ERROR_INVALID_PARAM);
 }
 
+/* A signal while a reply is awaited: the call ends at once, and that reply,
+ * when it comes, is dropped instead of being taken for the next request's
+ * (restoring the target after SIGINT depends on it). Once interrupted, no
+ * new request is sent at all. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	ocd_rpc_set_interrupted();
+}
+
+static void test_interrupted_reply_dropped(void **state)
+{
+	(void)state;
+	struct rpc_fake *f = rpc_fake_start("> list [catch {version} h7_r] $h7_r\n! sleep 400\n< 0 {first}\n"
+					    "> list [catch {echo b} h7_r] $h7_r\n< 0 {second}\n");
+	struct ocd_rpc *r = connect_fake(f, 3000, 0);
+	struct sigaction sa, old;
+	struct itimerval it = { { 0, 0 }, { 0, 100000 } };
+	char *res = NULL;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, &old);
+	ocd_rpc_clear_interrupted();
+	setitimer(ITIMER_REAL, &it, NULL);
+	assert_int_equal(ocd_rpc_cmd(r, "version", &res), H7_ERROR_INTERRUPTED);
+	assert_null(res);
+	/* interrupted: nothing new goes out (the transcript would not match) */
+	assert_int_equal(ocd_rpc_cmd(r, "echo b", NULL), H7_ERROR_INTERRUPTED);
+	ocd_rpc_clear_interrupted();
+	assert_int_equal(ocd_rpc_cmd(r, "echo b", &res), 0);
+	assert_string_equal(res, "second");
+	free(res);
+	sigaction(SIGALRM, &old, NULL);
+	ocd_rpc_close(r);
+	finish(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_connect_refused),
 		cmocka_unit_test(test_quote_hostile),
 		cmocka_unit_test(test_map_and_hostport),
+		cmocka_unit_test(test_interrupted_reply_dropped),
 	};
 	h7_log_set_level(-1); /* the client's error messages are expected here */
 	return cmocka_run_group_tests(tests, NULL, NULL);
