@@ -1,8 +1,8 @@
 # Fuzzing (issue 8): libFuzzer targets for every parser, see tests/fuzz/README.md.
 #
 #   make fuzz              each target for FUZZ_SECONDS (default 60) seconds
-#   make fuzz-smoke        every target for FUZZ_SMOKE_SECONDS (default 5) each, at
-#                          most 60 s in total: the CI pass after `make check`
+#   make fuzz-smoke        every target for FUZZ_SMOKE_SECONDS (default 3) each from
+#                          the seeds only, under 60 s in total: the CI pass after `make check`
 #   make fuzz-build        only build the fuzzers (build/fuzz/<target>)
 #   make fuzz FUZZ_TARGETS="tcl_list svd"   a subset
 #
@@ -15,7 +15,7 @@
 FUZZ_NAMES = tcl_list rpc_reply snapcap report_json elf svd dfuse_layout usb_desc simctl_line sim_ctl
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_SMOKE_SECONDS ?= 3
 
 FUZZ_CC ?= clang
 FUZZ_BUILD = build/fuzz
@@ -72,7 +72,7 @@ fuzz: fuzz-build
 		tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-smoke: fuzz-build
-	@FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run-fuzz $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_FRESH=1 tests/fuzz/run-fuzz $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
 # --- replay of the seeds and regression inputs in `make check` (gcc, $(BUILD))
 FUZZ_REPLAY_BINS = $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay-%)
