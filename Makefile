@@ -138,6 +138,7 @@ install-tool: build-all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(TOOL) $(DESTDIR)$(BINDIR)/h7jumpdiag
 	install -m 644 man/h7jumpdiag.1 $(DESTDIR)$(MANDIR)/h7jumpdiag.1
+	install -m 644 examples/50-stm32-dfu.rules $(DESTDIR)$(DATADIR)/50-stm32-dfu.rules
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/h7jumpdiag $(DESTDIR)$(BINDIR)/h7sim

@@ -1,5 +1,6 @@
 /* Board profiles (see board.h). */
 #include "board.h"
+#include "h7jumpdiag/probe_abi.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,14 +51,24 @@ static const char *const nucleo743_args[] = { HLA_ARGS() };
 	"which sees only the CM7: the CM4 was not observed"
 
 static const struct board boards[] = {
-	{ "sim", "simulated STM32H745I-DISCO (h7sim, no hardware)", "stm32h7x", 1, 1, sim_args, NULL, NULL },
-	{ "disco", "STM32H745I-DISCO (on-board STLINK-V3E)", "stm32h745xih6", 1, 0, disco_args, disco_hla, HLA_NOTE },
+	/* HSE and supply: the boards' user manuals and the SystemClock_Config() of
+	 * ST's STM32CubeH7 examples for each board (HAL_PWREx_ConfigSupply(),
+	 * RCC_HSE_ON / RCC_HSE_BYPASS, HSE_VALUE). */
+	{ "sim", "simulated STM32H745I-DISCO (h7sim, no hardware)", "stm32h7x", 1, 1, sim_args, NULL, NULL, 25000000u, 0,
+	  BOARD_SUPPLY_DIRECT_SMPS, PROBE_BOARD_SIM, "simulated OTG_FS cable",
+	  "h7sim models the STM32H745I-DISCO (sim/README.md)" },
+	{ "disco", "STM32H745I-DISCO (on-board STLINK-V3E)", "stm32h745xih6", 1, 0, disco_args, disco_hla, HLA_NOTE,
+	  25000000u, 0, BOARD_SUPPLY_DIRECT_SMPS, PROBE_BOARD_DISCO, "CN13 (USB OTG FS micro-AB)",
+	  "STM32H745I-DISCO user manual (MB1381): 25 MHz HSE crystal, direct SMPS; STM32CubeH7 examples" },
 	{ "nucleo-h745zi-q", "NUCLEO-H745ZI-Q (on-board STLINK-V3E)", "stm32h7x", 1, 0, nucleo745_args, nucleo745_hla,
-	  HLA_NOTE },
+	  HLA_NOTE, 8000000u, 1, BOARD_SUPPLY_DIRECT_SMPS, PROBE_BOARD_NUCLEO_H745ZI_Q, "CN13 (USB OTG FS micro-AB)",
+	  "UM2408 (STM32H7 Nucleo-144, MB1363): 8 MHz HSE from the STLINK-V3E MCO (bypass), SMPS" },
 	{ "nucleo-h743zi", "NUCLEO-H743ZI (single core, on-board ST-LINK)", "stm32h7x", 0, 0, nucleo743_args, NULL,
-	  NULL },
+	  NULL, 8000000u, 1, BOARD_SUPPLY_LDO, PROBE_BOARD_NUCLEO_H743ZI, "CN13 (USB OTG FS micro-AB)",
+	  "NUCLEO-H743ZI user manual (MB1137): 8 MHz HSE from the ST-LINK MCO (bypass); the H743 has no SMPS (LDO)" },
 	{ "h747i-disco", "STM32H747I-DISCO (on-board STLINK-V3E)", "stm32h747xih6", 1, 0, disco747_args, disco747_hla,
-	  HLA_NOTE },
+	  HLA_NOTE, 25000000u, 0, BOARD_SUPPLY_DIRECT_SMPS, PROBE_BOARD_H747I_DISCO, "CN2 (USB OTG FS micro-AB)",
+	  "STM32H747I-DISCO user manual (MB1248): 25 MHz HSE crystal, direct SMPS; STM32CubeH7 examples" },
 };
 
 const struct board *board_find(const char *name)
@@ -115,4 +126,13 @@ int board_openocd_argv(const char *const *args, uint16_t rbb_port, const char *s
 	}
 	argv[n] = NULL;
 	return 0;
+}
+
+const char *board_supply_name(enum board_supply s)
+{
+	switch (s) {
+	case BOARD_SUPPLY_LDO: return "LDO";
+	case BOARD_SUPPLY_DIRECT_SMPS: return "direct SMPS";
+	default: return "unknown";
+	}
 }

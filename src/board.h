@@ -17,6 +17,15 @@
 
 #define BOARD_MAX_ARGS 24
 
+enum board_supply {
+	BOARD_SUPPLY_UNKNOWN = 0,
+	BOARD_SUPPLY_LDO,         /* PWR_LDO_SUPPLY */
+	BOARD_SUPPLY_DIRECT_SMPS  /* PWR_DIRECT_SMPS_SUPPLY */
+};
+
+/* "LDO", "direct SMPS" or "unknown". */
+const char *board_supply_name(enum board_supply s);
+
 struct board {
 	const char *name;          /* --board value */
 	const char *description;
@@ -29,8 +38,14 @@ struct board {
 	/* Fallback when the primary arguments fail (HLA, CM7 only), or NULL. */
 	const char *const *fallback_args;
 	const char *fallback_note; /* said in the report when the fallback is used */
-	/* Room for what the probe firmware will need (supply configuration, HSE
-	 * frequency, USB port): deliberately not filled in until it is verified. */
+	/* What the probe firmware may assume (firmware-probe/README.md). The
+	 * probe never writes the supply configuration: `supply` is for the report. */
+	uint32_t hse_hz;           /* HSE frequency, 0 when unknown (the probe then uses HSI) */
+	int hse_bypass;            /* HSE is an external clock (ST-LINK MCO), not a crystal */
+	enum board_supply supply;
+	int probe_board;           /* enum probe_board */
+	const char *usb_port;      /* the connector of the bootloader's DFU port (OTG_FS, PA11/PA12) */
+	const char *ref;           /* where these facts come from */
 };
 
 /* The sim board's arguments with the adapter given inline, for when

@@ -34,9 +34,9 @@ static void print_main_help(FILE *f)
 	fputs("Usage: h7jumpdiag [-v|-q] COMMAND [OPTIONS]\n"
 	      "\n"
 	      "Diagnose jumps from STM32H7 application code to the system bootloader (USB DFU):\n"
-	      "drive the target through OpenOCD one step at a time, decode faults, watch for the\n"
-	      "DFU device and explain what went wrong. --board sim runs everything on a simulated\n"
-	      "STM32H745 (h7sim), no hardware needed.\n"
+	      "drive the target through OpenOCD one step at a time, decode faults, watch for\n"
+	      "the DFU device and explain what went wrong. --board sim runs everything on a\n"
+	      "simulated STM32H745 (h7sim), no hardware needed.\n"
 	      "\n"
 	      "Commands:\n",
 	      f);
@@ -55,6 +55,38 @@ static void print_main_help(FILE *f)
 	      f);
 }
 
+/* Print text reflowed to 79 columns; continuation lines start at column
+ * `indent` (the first line continues at column `col`). A blank line in text
+ * (two newlines) starts a new paragraph; single newlines are spaces. */
+static void print_wrapped(FILE *f, const char *text, int col, int indent)
+{
+	const char *p = text;
+	int first = 1;
+
+	while (*p) {
+		size_t len = strcspn(p, " \n");
+		if (!first && col + 1 + (int)len > 79) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, len, f);
+		col += (int)len;
+		first = 0;
+		p += len;
+		if (p[0] == '\n' && p[1] == '\n') {
+			fprintf(f, "\n\n%*s", indent, "");
+			col = indent;
+			first = 1;
+		}
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	fputc('\n', f);
+}
+
 static void print_options(const struct cli_option *opts, FILE *f)
 {
 	for (const struct cli_option *o = opts; o && o->name; o++) {
@@ -65,18 +97,24 @@ static void print_options(const struct cli_option *opts, FILE *f)
 		else
 			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
 				 o->arg ? o->arg_name : "");
-		if (strlen(left) > 26)
-			fprintf(f, "  %s\n  %-26s %s\n", left, "", o->help);
-		else
-			fprintf(f, "  %-26s %s\n", left, o->help);
+		if (strlen(left) > 26) {
+			fprintf(f, "  %s\n%29s", left, "");
+		} else {
+			fprintf(f, "  %-26s ", left);
+		}
+		print_wrapped(f, o->help, 29, 29);
 	}
 }
 
 void cli_print_command_help(const struct cli_command *cmd, FILE *f)
 {
-	fprintf(f, "Usage: h7jumpdiag %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
-	if (cmd->description)
-		fprintf(f, "\n%s\n", cmd->description);
+	fprintf(f, "Usage: h7jumpdiag %s ", cmd->name);
+	print_wrapped(f, cmd->synopsis, 19 + (int)strlen(cmd->name), 8);
+	fprintf(f, "\n%s\n", cmd->summary);
+	if (cmd->description) {
+		fputc('\n', f);
+		print_wrapped(f, cmd->description, 0, 0);
+	}
 	fputs("\nOptions:\n", f);
 	print_options(cmd->options, f);
 	print_options(common_options, f);

@@ -167,6 +167,10 @@ static int parse_args(const struct cli_command *cmd, const struct cli_parsed *ar
 	return 0;
 }
 
+#ifndef H7_VERSION
+#define H7_VERSION "0.0.0-unknown"
+#endif
+
 static int print_json(FILE *f, const char *command, cJSON *usb)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -177,9 +181,20 @@ static int print_json(FILE *f, const char *command, cJSON *usb)
 		cJSON_Delete(usb);
 		return H7_ERROR_NO_MEM;
 	}
-	cJSON_AddStringToObject(root, "schema", "h7jumpdiag/1");
-	cJSON_AddStringToObject(root, "command", command);
-	cJSON_AddItemToObject(root, "usb", usb);
+	{
+		cJSON *tool = cJSON_CreateObject();
+		int bad = !tool || !cJSON_AddStringToObject(root, "schema", "h7jumpdiag/1") ||
+			  !cJSON_AddStringToObject(root, "report", !strcmp(command, "usb list") ? "usb-list" : "usb-watch");
+		bad = bad || !cJSON_AddItemToObject(root, "tool", tool);
+		bad = bad || !cJSON_AddStringToObject(tool, "name", "h7jumpdiag") ||
+		      !cJSON_AddStringToObject(tool, "version", H7_VERSION);
+		if (bad || !cJSON_AddItemToObject(root, "usb", usb)) {
+			if (bad)
+				cJSON_Delete(usb);
+			cJSON_Delete(root);
+			return H7_ERROR_NO_MEM;
+		}
+	}
 	s = cJSON_Print(root);
 	cJSON_Delete(root);
 	if (!s)

@@ -773,24 +773,24 @@ char *ocd_proc_find_h7sim(void)
 	return strdup("h7sim");
 }
 
-char *ocd_proc_find_firmware(const char *name)
+/* A file of h7jumpdiag: $env/name, then each exe_dir/rel[i]/name, then
+ * H7_DATADIR/sub/name. malloc'd path of an existing file, or NULL. */
+static char *ocd_proc_find_file(const char *env, const char *const *rel, size_t nrel, const char *sub, const char *name)
 {
 	char *p = NULL;
-	const char *env = getenv("H7_FIRMWARE_DIR");
+	const char *e = getenv(env);
 
 	if (!name || strchr(name, '/'))
 		return NULL;
-	if (env && *env) {
-		if (asprintf(&p, "%s/%s", env, name) >= 0 && ocd_proc_is_file(p, 0))
+	if (e && *e) {
+		if (asprintf(&p, "%s/%s", e, name) >= 0 && ocd_proc_is_file(p, 0))
 			return p;
 		free(p);
 		p = NULL;
 	}
 	char *dir = ocd_proc_exe_dir();
 	if (dir) {
-		/* build/h7jumpdiag -> build/firmware-probe; build/san/h7jumpdiag -> build/firmware-probe */
-		static const char *const rel[] = { "firmware-probe", "../firmware-probe" };
-		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+		for (size_t i = 0; i < nrel; i++) {
 			if (asprintf(&p, "%s/%s/%s", dir, rel[i], name) < 0)
 				break;
 			if (ocd_proc_is_file(p, 0)) {
@@ -802,42 +802,21 @@ char *ocd_proc_find_firmware(const char *name)
 		}
 		free(dir);
 	}
-	if (asprintf(&p, "%s/firmware-probe/%s", H7_DATADIR, name) >= 0 && ocd_proc_is_file(p, 0))
+	if (asprintf(&p, "%s%s%s/%s", H7_DATADIR, sub[0] ? "/" : "", sub, name) >= 0 && ocd_proc_is_file(p, 0))
 		return p;
 	free(p);
 	return NULL;
 }
 
+char *ocd_proc_find_firmware(const char *name)
+{
+	/* build/h7jumpdiag -> build/firmware-probe; build/san/h7jumpdiag -> build/firmware-probe */
+	static const char *const rel[] = { "firmware-probe", "../firmware-probe" };
+	return ocd_proc_find_file("H7_FIRMWARE_DIR", rel, sizeof rel / sizeof rel[0], "firmware-probe", name);
+}
+
 char *ocd_proc_find_data(const char *name)
 {
-	char *p = NULL;
-	const char *env = getenv("H7_DATA_DIR");
-
-	if (!name || strchr(name, '/'))
-		return NULL;
-	if (env && *env) {
-		if (asprintf(&p, "%s/%s", env, name) >= 0 && ocd_proc_is_file(p, 0))
-			return p;
-		free(p);
-		p = NULL;
-	}
-	char *dir = ocd_proc_exe_dir();
-	if (dir) {
-		static const char *const rel[] = { "../sim", "../../sim", "../../../sim", "../../../../sim" };
-		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-			if (asprintf(&p, "%s/%s/%s", dir, rel[i], name) < 0)
-				break;
-			if (ocd_proc_is_file(p, 0)) {
-				free(dir);
-				return p;
-			}
-			free(p);
-			p = NULL;
-		}
-		free(dir);
-	}
-	if (asprintf(&p, "%s/%s", H7_DATADIR, name) >= 0 && ocd_proc_is_file(p, 0))
-		return p;
-	free(p);
-	return NULL;
+	static const char *const rel[] = { "../sim", "../../sim", "../../../sim", "../../../../sim" };
+	return ocd_proc_find_file("H7_DATA_DIR", rel, sizeof rel / sizeof rel[0], "", name);
 }

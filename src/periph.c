@@ -141,7 +141,7 @@ static const struct bits_field rcc_rsr_fields[] = {
  * hold released by the other core) are not: RM0399 RCC_GCR, domain.md. */
 static const struct bits_field rcc_gcr_fields[] = {
 	{ "WW1RSC", 1u << 0, "WWDG1 resets the whole system" },
-	{ "WW2RSC", 1u << 1, "WWDG2 resets the whole system (not in the SVD)" },
+	{ "WW2RSC", 1u << 1, "WWDG2 resets the whole system; not in the SVD" },
 	{ "BOOT_C1", 1u << 2, "CM7 boot forced by the CM4 (not in the SVD)" },
 	{ "BOOT_C2", 1u << 3, "CM4 boot forced by the CM7 (not in the SVD)" },
 };

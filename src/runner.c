@@ -176,6 +176,18 @@ static int identify(struct runner *r)
 	return 0;
 }
 
+/* Point the selected (halted) core at an image's first two vector-table
+ * words, as a reset would: MSP = vt[0], PC = vt[1], Thumb state. */
+static int start_at_vectors(struct runner *r, const uint32_t vt[2])
+{
+	int rc = target_set_reg(r->t, "msp", vt[0]);
+	if (rc == 0)
+		rc = target_set_reg(r->t, "pc", vt[1] & ~1u);
+	if (rc == 0)
+		rc = target_set_reg(r->t, "xPSR", 0x01000000u);
+	return rc;
+}
+
 /* ---- the CM4 ---- */
 
 static char *cm4_image_path(const char *spec)
@@ -229,11 +241,7 @@ static int setup_cm4(struct runner *r)
 			if (rc == 0)
 				rc = target_write32(r->t, SCB_VTOR_ADDR, CM4_LOAD_ADDR);
 			if (rc == 0)
-				rc = target_set_reg(r->t, "msp", vt[0]);
-			if (rc == 0)
-				rc = target_set_reg(r->t, "pc", vt[1] & ~1u);
-			if (rc == 0)
-				rc = target_set_reg(r->t, "xPSR", 0x01000000u);
+				rc = start_at_vectors(r, vt);
 			if (rc) {
 				h7_err("cannot load the CM4 image: %s", h7_strerror(rc));
 				goto out;
@@ -293,9 +301,15 @@ static int load_probe(struct runner *r)
 	memset(&mb, 0, sizeof mb);
 	mb.magic = PROBE_MAGIC;
 	mb.abi = PROBE_ABI_VERSION;
-	mb.board = rec->simulated ? PROBE_BOARD_SIM : PROBE_BOARD_UNKNOWN;
-	mb.hse_hz = rec->simulated ? 25000000u : 0u; /* h7sim models the disco board's 25 MHz crystal */
+	/* what the board is (board.c, with its sources); attached to an unknown
+	 * OpenOCD: nothing assumed, the probe stays on HSI */
+	mb.board = r->s->board ? (uint32_t)r->s->board->probe_board : PROBE_BOARD_UNKNOWN;
+	mb.hse_hz = r->s->board ? r->s->board->hse_hz : 0u;
 	mb.flags = r->o->keep_going ? PROBE_F_KEEP_GOING : 0;
+	if (r->s->board && r->s->board->hse_bypass)
+		mb.flags |= PROBE_F_HSE_BYPASS;
+	run_note(rec, "the probe never writes the PWR supply configuration (write-once; the board's is %s)",
+		 r->s->board ? board_supply_name(r->s->board->supply) : "unknown");
 	mb.jump_addr = rec->jump_addr;
 	mb.n_steps = (uint32_t)r->n_steps;
 	memcpy(mb.steps, r->steps, (size_t)r->n_steps);
@@ -304,11 +318,7 @@ static int load_probe(struct runner *r)
 	if (rc == 0)
 		rc = read_words(r, PROBE_LOAD_ADDR, 2, vt);
 	if (rc == 0)
-		rc = target_set_reg(r->t, "msp", vt[0]);
-	if (rc == 0)
-		rc = target_set_reg(r->t, "pc", vt[1] & ~1u);
-	if (rc == 0)
-		rc = target_set_reg(r->t, "xPSR", 0x01000000u);
+		rc = start_at_vectors(r, vt);
 	if (rc == 0)
 		rc = target_set_reg(r->t, "primask", 0);
 	if (rc == 0)

@@ -211,8 +211,9 @@ void usbw_access_hint(const char *node, const char *path, char *out, size_t outs
 {
 	snprintf(out, outsz,
 		 "cannot open the DFU device %s (port %s): permission denied. A udev rule is needed to give "
-		 "your user access to 0483:df11: copy examples/50-stm32-dfu.rules from the h7jumpdiag sources "
-		 "to /etc/udev/rules.d/, run 'udevadm control --reload-rules', then replug the board",
+		 "your user access to 0483:df11: copy 50-stm32-dfu.rules (" H7_DATADIR "/50-stm32-dfu.rules, or "
+		 "examples/ in the sources) to /etc/udev/rules.d/, run 'udevadm control --reload-rules', then "
+		 "replug the board",
 		 node && *node ? node : "(unknown node)", path && *path ? path : "?");
 }
 

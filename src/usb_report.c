@@ -56,22 +56,24 @@ void usbw_print_device(FILE *f, const struct usbw_result *r)
 	fprintf(f, "  device: %04x:%04x bcdDevice %04x, port %s%s%s%s\n", r->dev.vid, r->dev.pid, r->dev.bcd,
 		r->dev.path, r->dev.node[0] ? " (" : "", r->dev.node, r->dev.node[0] ? ")" : "");
 	if (in->strings_read)
-		fprintf(f, "  strings: manufacturer \"%s\", product \"%s\", serial \"%s\"\n", in->manufacturer,
-			in->product, in->serial);
+		fprintf(f, "  strings: manufacturer \"%s\"\n           product \"%s\", serial \"%s\"\n",
+			in->manufacturer, in->product, in->serial);
 	else if (in->serial[0])
 		fprintf(f, "  serial: \"%s\"\n", in->serial);
 	if (r->simulated)
-		fputs("  (simulated bus: h7sim reports attach/detach and identity only; descriptors, alt settings "
-		      "and DFU status are read through libusb)\n", f);
+		fputs("  (simulated bus: h7sim reports attach/detach and identity only;\n"
+		      "  descriptors, alt settings and DFU status are read through libusb)\n", f);
 	if (fd->present) {
-		fprintf(f, "  DFU: version %x.%02x%s, attributes 0x%02X (", fd->bcdDFUVersion >> 8,
-			fd->bcdDFUVersion & 0xFF, fd->bcdDFUVersion == 0x011A ? " (DfuSe)" : "", fd->bmAttributes);
+		fprintf(f, "  DFU: version %x.%02x%s, transfer size %u, detach timeout %u ms\n", fd->bcdDFUVersion >> 8,
+			fd->bcdDFUVersion & 0xFF, fd->bcdDFUVersion == 0x011A ? " (DfuSe)" : "", fd->wTransferSize,
+			fd->wDetachTimeOut);
+		fprintf(f, "       attributes 0x%02X", fd->bmAttributes);
 		for (size_t i = 0, first = 1; i < sizeof dfu_attr_bits / sizeof dfu_attr_bits[0]; i++)
 			if (fd->bmAttributes & dfu_attr_bits[i].mask) {
-				fprintf(f, "%s%s", first ? "" : ", ", dfu_attr_bits[i].meaning);
+				fprintf(f, "%s%s", first ? ": " : ",\n         ", dfu_attr_bits[i].meaning);
 				first = 0;
 			}
-		fprintf(f, "), detach timeout %u ms, transfer size %u\n", fd->wDetachTimeOut, fd->wTransferSize);
+		fputc('\n', f);
 	}
 	for (int i = 0; i < in->n_alts; i++) {
 		const struct dfuse_alt_info *a = &in->alts[i];
@@ -104,7 +106,7 @@ void usbw_print_device(FILE *f, const struct usbw_result *r)
 
 void usbw_print_timeline(FILE *f, const struct usbw_result *r)
 {
-	fprintf(f, "usb: %s\n", r->backend ? r->backend : "?");
+	fprintf(f, "  usb: %s\n", r->backend ? r->backend : "?");
 	for (int i = 0; i < r->n_events; i++) {
 		const struct usbw_event *e = &r->events[i];
 		fprintf(f, "  %+10.3f ms  %-12s", e->t_ms - r->mark_abs, usbw_event_name(e->kind));

@@ -9,6 +9,9 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -26,7 +29,43 @@ struct result {
 	cJSON *json;
 };
 
-/* Run build/h7jumpdiag run --board sim ARGS... --format json -o TMP; parse TMP. */
+/* The test process is a child subreaper (main): any process the tool started
+ * and did not reap before exiting is re-parented to us. Returns how many. */
+static int leftover_descendants(void)
+{
+	int n = 0, st;
+	pid_t p;
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+		n++; /* outlived the tool (now a zombie of ours) */
+	if (p == 0) {
+		/* still running: stop them (children of ours by now) so the next test starts clean */
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			char path[300];
+			FILE *f;
+			int pid, ppid;
+			if (e->d_name[0] < '0' || e->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+			if (!(f = fopen(path, "r")))
+				continue;
+			if (fscanf(f, "%d %*s %*c %d", &pid, &ppid) == 2 && ppid == getpid()) {
+				kill(pid, SIGKILL);
+				n++;
+			}
+			fclose(f);
+		}
+		if (d)
+			closedir(d);
+		while (waitpid(-1, &st, 0) > 0)
+			;
+	}
+	return n;
+}
+
+/* Run build/h7jumpdiag run --board sim ARGS... --format json -o TMP; parse TMP.
+ * Also checks that the run left no OpenOCD or h7sim process behind. */
 static struct result run_tool(const char *const *args)
 {
 	struct result r = { -1, NULL };
@@ -59,6 +98,8 @@ static struct result run_tool(const char *const *args)
 	posix_spawn_file_actions_destroy(&fa);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (leftover_descendants() != 0)
+		fail_msg("h7jumpdiag run %s left a process behind", args[1]);
 	{
 		char *text = tu_read_file(out, NULL);
 		if (text && tu_validate_schema(out) != 0) {
@@ -199,9 +240,13 @@ static void test_st(void **state)
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(bl, "reached")));
 	/* st reaches system memory with PRIMASK clear and IPSR 0 */
 	{
-		const cJSON *regs = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(bl, "snapshot"), "registers"), "core");
-		(void)regs;
+		const cJSON *regs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(bl, "snapshot"),
+								     "registers");
+		unsigned long xpsr = strtoul(str(regs, "XPSR"), NULL, 16);
+		assert_string_equal(str(regs, "PRIMASK"), "0x00000000");
+		assert_int_equal(xpsr & 0x1FFu, 0); /* IPSR 0: Thread mode */
+		assert_true(strtoul(str(regs, "PC"), NULL, 16) >= 0x1FF00000u &&
+			    strtoul(str(regs, "PC"), NULL, 16) < 0x1FF20000u); /* in system memory */
 	}
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "faults")), 0);
 	/* ST's sequence leaves SysTick running through HAL_RCC_DeInit's HAL_InitTick */
@@ -414,6 +459,36 @@ static void test_st_with_cdc_through_libusb(void **state)
 	cJSON_Delete(j);
 }
 
+/* --junit: a testcase per step (failed where a fault was caught) and one for DFU enumeration. */
+static void test_junit(void **state)
+{
+	(void)state;
+	char xml[] = "/tmp/h7jd-e2e-junit-XXXXXX";
+	int fd = mkstemp(xml);
+	assert_true(fd >= 0);
+	close(fd);
+	const char *args[] = { "--recipe", "seed+addr", "--junit", xml, NULL };
+	struct result r = run_tool(args);
+	char *x = tu_read_file(xml, NULL);
+	const char *p;
+	int cases = 0, failures = 0;
+	assert_non_null(r.json);
+	assert_non_null(x);
+	for (p = x; (p = strstr(p, "<testcase ")); p++)
+		cases++;
+	for (p = x; (p = strstr(p, "<failure ")); p++)
+		failures++;
+	/* every step plus the DFU enumeration case */
+	assert_int_equal(cases, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "steps")) + 1);
+	/* the D-cache step faulted, and no DFU device: two failures */
+	assert_int_equal(failures, 2);
+	assert_non_null(strstr(x, "name=\"dfu-enumeration\"><failure message=\"verdict fault\""));
+	assert_non_null(strstr(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+	free(x);
+	unlink(xml);
+	cJSON_Delete(r.json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +499,9 @@ int main(void)
 		cmocka_unit_test(test_elf),
 		cmocka_unit_test(test_elf_mismatch),
 		cmocka_unit_test(test_st_with_cdc_through_libusb),
+		cmocka_unit_test(test_junit),
 	};
+	/* orphans of the tool come to us: see leftover_descendants() */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

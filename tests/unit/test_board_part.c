@@ -50,6 +50,19 @@ static void test_boards(void **state)
 	assert_true(argv_has(d->openocd_args, "transport select dapdirect_swd"));
 	assert_true(argv_has(d->openocd_args, "set CHIPNAME stm32h745xih6"));
 	assert_false(board_find("nucleo-h743zi")->dual_core);
+	/* what the probe may assume, each with its source */
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(b[i].ref);
+		assert_non_null(b[i].usb_port);
+		assert_true(b[i].hse_hz == 25000000u || b[i].hse_hz == 8000000u);
+		assert_int_not_equal(b[i].supply, BOARD_SUPPLY_UNKNOWN);
+	}
+	assert_int_equal(d->hse_hz, 25000000u);
+	assert_false(d->hse_bypass);
+	assert_int_equal(d->supply, BOARD_SUPPLY_DIRECT_SMPS); /* the seed board: direct SMPS */
+	assert_true(board_find("nucleo-h745zi-q")->hse_bypass);  /* 8 MHz MCO from the ST-LINK */
+	assert_int_equal(board_find("nucleo-h743zi")->supply, BOARD_SUPPLY_LDO);
+	assert_string_equal(board_supply_name(BOARD_SUPPLY_DIRECT_SMPS), "direct SMPS");
 	assert_null(board_find("nucleo-f401re"));
 	assert_null(board_find(NULL));
 }

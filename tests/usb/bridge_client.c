@@ -177,6 +177,12 @@ int main(int argc, char **argv)
 	rc = usbw_wait(w, 10000, res);
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "schema", "h7jumpdiag/1");
+	cJSON_AddStringToObject(root, "report", "usb-watch"); /* the same report as `h7jumpdiag usb watch` */
+	{
+		cJSON *tool = cJSON_AddObjectToObject(root, "tool");
+		cJSON_AddStringToObject(tool, "name", "h7jumpdiag");
+		cJSON_AddStringToObject(tool, "version", "bridge_client");
+	}
 	cJSON_AddItemToObject(root, "usb", usbw_watch_json(res));
 	s = cJSON_Print(root);
 	printf("%s\n", s);
