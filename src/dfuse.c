@@ -343,6 +343,12 @@ int dfuse_parse_config(const uint8_t *buf, size_t len, struct dfuse_config *out,
 		limit = DFUSE_CONFIG_MAX;
 	}
 	off = buf[0];
+	if (off > limit) {
+		/* the header alone runs past the data: nothing was walked beyond the data */
+		dfuse_warn(w, DFUSE_W_BAD_LENGTH, "configuration descriptor bLength %u runs past the end of the data "
+			   "(%zu bytes)", buf[0], limit);
+		off = limit;
+	}
 	while (off + 2 <= limit) {
 		uint8_t bl = buf[off], type = buf[off + 1];
 

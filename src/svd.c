@@ -31,6 +31,10 @@ struct parser {
 	struct svd_register *reg;
 	struct svd_field *field;
 	struct svd_enum *en;
+	/* p->depth at which each of them was opened: only the closing tag at that
+	 * depth ends it (a <field> nested somewhere inside an <enumeratedValue>
+	 * must not end the field the value belongs to) */
+	int periph_depth, reg_depth, field_depth, en_depth;
 	int en_default, en_skip; /* isDefault / a value with don't-care bits */
 	/* field position, in whichever form it came */
 	int64_t f_offset, f_width, f_lsb, f_msb;
@@ -154,13 +158,16 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 	p->text_len = 0;
 	p->text_overflow = 0;
 
-	if (!strcmp(tag, "peripheral") && !strcmp(parent(p, 1), "peripherals")) {
+	/* one object per level at a time: a structural element nested inside one of
+	 * its own kind is ignored, like any element in an unexpected place */
+	if (!strcmp(tag, "peripheral") && !strcmp(parent(p, 1), "peripherals") && !p->periph) {
 		struct svd_device *d = p->dev;
 		p->periph = grow(p, (void **)&d->periphs, &p->cap_periphs, d->n_periphs, sizeof *d->periphs,
 				 SVD_MAX_PERIPHERALS, "peripherals");
 		if (!p->periph)
 			return;
 		d->n_periphs++;
+		p->periph_depth = p->depth;
 		p->cap_regs = 0;
 		p->per_size = p->dev_size;
 		p->per_reset = p->dev_reset;
@@ -174,32 +181,35 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 				if (!p->periph->derived_from)
 					fail(p, H7_ERROR_NO_MEM, "out of memory");
 			}
-	} else if (!strcmp(tag, "register") && !strcmp(parent(p, 1), "registers") && p->periph) {
+	} else if (!strcmp(tag, "register") && !strcmp(parent(p, 1), "registers") && p->periph && !p->reg) {
 		struct svd_peripheral *pe = p->periph;
 		p->reg = grow(p, (void **)&pe->regs, &p->cap_regs, pe->n_regs, sizeof *pe->regs, SVD_MAX_REGISTERS,
 			      "registers in a peripheral");
 		if (!p->reg)
 			return;
 		pe->n_regs++;
+		p->reg_depth = p->depth;
 		p->cap_fields = 0;
 		p->reg->size = p->per_size;
 		p->reg->reset_value = p->per_reset;
-	} else if (!strcmp(tag, "field") && !strcmp(parent(p, 1), "fields") && p->reg) {
+	} else if (!strcmp(tag, "field") && !strcmp(parent(p, 1), "fields") && p->reg && !p->field) {
 		struct svd_register *r = p->reg;
 		p->field = grow(p, (void **)&r->fields, &p->cap_fields, r->n_fields, sizeof *r->fields,
 				SVD_MAX_FIELDS, "fields in a register");
 		if (!p->field)
 			return;
 		r->n_fields++;
+		p->field_depth = p->depth;
 		p->cap_enums = 0;
 		p->f_offset = p->f_width = p->f_lsb = p->f_msb = -1;
-	} else if (!strcmp(tag, "enumeratedValue") && p->field) {
+	} else if (!strcmp(tag, "enumeratedValue") && p->field && !p->en) {
 		struct svd_field *f = p->field;
 		p->en = grow(p, (void **)&f->enums, &p->cap_enums, f->n_enums, sizeof *f->enums, SVD_MAX_ENUMS,
 			     "enumerated values in a field");
 		if (!p->en)
 			return;
 		f->n_enums++;
+		p->en_depth = p->depth;
 		p->en_default = 0;
 		p->en_skip = 0;
 	}
@@ -389,7 +399,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		return;
 
 	/* closing one of the structural elements */
-	if (!strcmp(name, "enumeratedValue") && p->en) {
+	if (!strcmp(name, "enumeratedValue") && p->en && p->depth == p->en_depth) {
 		struct svd_field *f = p->field;
 		if (!p->en->name)
 			fail(p, H7_ERROR_PARSE, "enumerated value without a name");
@@ -399,17 +409,17 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 			f->n_enums--;
 		}
 		p->en = NULL;
-	} else if (!strcmp(name, "field") && p->field) {
+	} else if (!strcmp(name, "field") && p->field && p->depth == p->field_depth) {
 		end_field(p);
 		p->field = NULL;
-	} else if (!strcmp(name, "register") && p->reg && !strcmp(up, "registers")) {
+	} else if (!strcmp(name, "register") && p->reg && p->depth == p->reg_depth) {
 		if (!p->reg->name)
 			fail(p, H7_ERROR_PARSE, "register without a name");
 		else if (p->reg->size == 0 || p->reg->size > 32)
 			fail(p, H7_ERROR_PARSE, "register '%s' has size %u (1..32 bits supported)", p->reg->name,
 			     (unsigned)p->reg->size);
 		p->reg = NULL;
-	} else if (!strcmp(name, "peripheral") && p->periph && !strcmp(up, "peripherals")) {
+	} else if (!strcmp(name, "peripheral") && p->periph && p->depth == p->periph_depth) {
 		if (!p->periph->name)
 			fail(p, H7_ERROR_PARSE, "peripheral without a name");
 		p->periph = NULL;
