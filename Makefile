@@ -127,6 +127,7 @@ demo: deps
 	@H7_BUILD=$(BUILD) scripts/demo
 
 bench: deps
+	@scripts/install-deps --bench
 	@$(MAKE) --no-print-directory build-all $(BENCH_TARGETS)
 	@H7_BUILD=$(BUILD) bench/run
 

@@ -23,6 +23,7 @@ report_json snapshot-*.json (`h7jumpdiag snapshot --board sim [--core cm4] -f js
 """
 import glob
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -82,7 +83,8 @@ def rpc():
                 continue
             seen.add(f)
             put("tcl_list", "%s-%02d" % (base, i), f)
-            if f.startswith(b"0 {0 {"):  # the snapshot capture's reply
+            # the snapshot capture's reply: the core's state, then "code result" per item
+            if re.match(rb"0 \{[a-z-]+ \{0 \{", f):
                 put("snapcap", "%s-%02d" % (base, i), tcl_split2(f))
     # list syntax the recordings lack: quoted words, backslash escapes, nested braces
     put("tcl_list", "syntax", b'a\\x41 {b {c d}} "e\\n\\101\\u00e9" {} \\{ f\\\ng')
