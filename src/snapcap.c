@@ -59,7 +59,10 @@ static uint32_t snapcap_gate_of(enum reg_id r)
  *   (DDI0403 B3.4, "RAZ/WI" for unimplemented NVIC registers);
  * - RCC, PWR and FLASH registers have no read side effects, and reserved
  *   offsets inside them read as zero (RM0399, register maps).
- * Never the OTG cores: reading GRXSTSP pops the receive FIFO (RM0399 OTG). */
+ * - the OTG cores' first eight global registers, GOTGCTL..GRXSTSR: reading
+ *   GOTGINT and GINTSTS clears nothing (their bits are rc_w1) and GRXSTSR is
+ *   the debug view of the receive status (RM0399 OTG register map). Never
+ *   from GRXSTSP (offset 0x020) on: reading it pops the receive FIFO. */
 static const struct {
 	uint32_t lo, hi;
 } snapcap_gap_safe[] = {
@@ -67,6 +70,8 @@ static const struct {
 	{ 0x58024400u, 0x580247FFu },
 	{ 0x58024800u, 0x58024BFFu },
 	{ 0x52002000u, 0x520021FFu },
+	{ 0x40040000u, 0x4004001Fu },
+	{ 0x40080000u, 0x4008001Fu },
 };
 
 static int snapcap_same_window(uint32_t a, uint32_t b)
@@ -251,6 +256,64 @@ static int snapcap_is_gate_src(const struct snapcap_plan *p, size_t i)
 	return 0;
 }
 
+/* The MPU registers the region walk needs; the plan's MPU block read has
+ * them already (MPU_TYPE, MPU_CTRL, MPU_RNR are one read_memory). */
+static const enum reg_id snapcap_mpu_src[] = { REG_MPU_CTRL, REG_MPU_TYPE, REG_MPU_RNR };
+
+static int snapcap_has_mpu(const struct snapcap_plan *p)
+{
+	for (size_t i = 0; i < p->n_items; i++)
+		if (p->items[i].kind == SNAPCAP_MPU)
+			return 1;
+	return 0;
+}
+
+/* Does a later item of the script use item i's catch code ($h7_cI)? */
+static int snapcap_keeps_code(const struct snapcap_plan *p, size_t i)
+{
+	size_t item;
+	uint32_t word;
+
+	if (p->items[i].kind != SNAPCAP_MEM32)
+		return 0;
+	if (p->otg_lazy && snapcap_is_gate_src(p, i))
+		return 1;
+	if (snapcap_has_mpu(p))
+		for (size_t k = 0; k < sizeof snapcap_mpu_src / sizeof snapcap_mpu_src[0]; k++)
+			if (snapcap_find(p, snapcap_mpu_src[k], &item, &word) == 0 && item == i)
+				return 1;
+	return 0;
+}
+
+/* Set $h7_m, $h7_ty and $h7_o to MPU_CTRL, MPU_TYPE and MPU_RNR for the MPU
+ * item `mpu`: taken from the plan's earlier block read when it succeeded
+ * (saves a read_memory, 7 JTAG scans, per register), read anew otherwise. */
+static void snapcap_put_mpu_regs(struct snapcap_buf *b, const struct snapcap_plan *p, size_t mpu)
+{
+	static const char *const var[] = { "h7_m", "h7_ty", "h7_o" };
+	size_t si[3];
+	uint32_t sw[3];
+	int have = 1;
+
+	for (size_t k = 0; k < 3; k++)
+		if (snapcap_find(p, snapcap_mpu_src[k], &si[k], &sw[k]) != 0 || si[k] >= mpu)
+			have = 0;
+	if (have) {
+		snapcap_put(b, "if {$h7_c%zu == 0", si[0]);
+		for (size_t k = 1; k < 3; k++)
+			if (si[k] != si[0] && (k == 1 || si[k] != si[1]))
+				snapcap_put(b, " && $h7_c%zu == 0", si[k]);
+		snapcap_put(b, "} {");
+		for (size_t k = 0; k < 3; k++)
+			snapcap_put(b, "set %s [lindex $h7_r%zu %u]; ", var[k], si[k], sw[k]);
+		snapcap_put(b, "} else {");
+	}
+	for (size_t k = 0; k < 3; k++)
+		snapcap_put(b, "set %s [$h7_t read_memory 0x%08X 32 1]; ", var[k], regs_catalog[snapcap_mpu_src[k]].addr);
+	if (have)
+		snapcap_put(b, "}; ");
+}
+
 /* The capture of plan p ($h7_t names the target): "list ITEMS", or with
  * own_poll "poll off; set h7_res [list ITEMS]; poll on; set h7_res". */
 static void snapcap_put_body(struct snapcap_buf *b, const struct snapcap_plan *p, int own_poll)
@@ -270,7 +333,7 @@ static void snapcap_put_body(struct snapcap_buf *b, const struct snapcap_plan *p
 		const struct snapcap_item *it = &p->items[i];
 		int gated = 0;
 		/* a gate needs the catch code of the items holding the RCC enable words */
-		if (p->otg_lazy && it->kind == SNAPCAP_MEM32 && snapcap_is_gate_src(p, i))
+		if (snapcap_keeps_code(p, i))
 			snapcap_put(b, " [set h7_c%zu [catch {", i);
 		else
 			snapcap_put(b, " [catch {");
@@ -308,19 +371,17 @@ static void snapcap_put_body(struct snapcap_buf *b, const struct snapcap_plan *p
 			break;
 		case SNAPCAP_MPU:
 			/* DREGION = MPU_TYPE[15:8] (PM0253 MPU); RNR restored afterwards */
+			snapcap_put_mpu_regs(b, p, i);
 			if (p->mpu_lazy)
-				snapcap_put(b, "if {([$h7_t read_memory 0x%08X 32 1] & 1) == 0} {list off} else {",
-					    regs_catalog[REG_MPU_CTRL].addr);
+				snapcap_put(b, "if {($h7_m & 1) == 0} {list off} else {");
 			snapcap_put(b,
-				    "set h7_n [expr {([$h7_t read_memory 0x%08X 32 1] >> 8) & 0xff}]; "
-				    "set h7_o [$h7_t read_memory 0x%08X 32 1]; set h7_l {}; set h7_bad 0; "
+				    "set h7_n [expr {($h7_ty >> 8) & 0xff}]; set h7_l {}; set h7_bad 0; "
 				    "for {set h7_i 0} {$h7_i < $h7_n && $h7_i < %d} {incr h7_i} {"
 				    "$h7_t write_memory 0x%08X 32 $h7_i; "
 				    "if {[catch {$h7_t read_memory 0x%08X 32 2} h7_v]} {set h7_bad 1; break}; "
 				    "lappend h7_l $h7_v}; "
 				    "$h7_t write_memory 0x%08X 32 $h7_o; if {$h7_bad} {error $h7_v}; set h7_l",
-				    regs_catalog[REG_MPU_TYPE].addr, REGS_ADDR_MPU_RNR, REGS_MPU_REGIONS, REGS_ADDR_MPU_RNR,
-				    REGS_ADDR_MPU_RBAR, REGS_ADDR_MPU_RNR);
+				    REGS_MPU_REGIONS, REGS_ADDR_MPU_RNR, REGS_ADDR_MPU_RBAR, REGS_ADDR_MPU_RNR);
 			if (p->mpu_lazy)
 				snapcap_put(b, "}");
 			break;
@@ -356,7 +417,7 @@ static void snapcap_put_body(struct snapcap_buf *b, const struct snapcap_plan *p
 				snapcap_put(b, "}");
 			break;
 		}
-		if (p->otg_lazy && it->kind == SNAPCAP_MEM32 && snapcap_is_gate_src(p, i))
+		if (snapcap_keeps_code(p, i))
 			snapcap_put(b, "} h7_r%zu]] $h7_r%zu", i, i);
 		else
 			snapcap_put(b, "} h7_r%zu] $h7_r%zu", i, i);

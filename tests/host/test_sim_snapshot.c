@@ -175,7 +175,12 @@ static void test_lazy_cm7(void **state)
 
 	/* the CM4's enable alone clocks OTG_FS (RCC_C2_AHB1ENR.USB2OTGFSEN) */
 	assert_int_equal(target_write32(t, 0x58024598u, 1u << 27), 0);
-	/* an enabled MPU (with the default map for privileged code) */
+	/* an enabled MPU (with the default map for privileged code), region 1
+	 * programmed, region 2 selected in MPU_RNR */
+	assert_int_equal(target_write32(t, 0xE000ED98u, 1u), 0);
+	assert_int_equal(target_write32(t, 0xE000ED9Cu, 0x24000000u), 0);
+	assert_int_equal(target_write32(t, 0xE000EDA0u, 0x0306002Du), 0);
+	assert_int_equal(target_write32(t, 0xE000ED98u, 2u), 0);
 	assert_int_equal(target_write32(t, 0xE000ED94u, 5u), 0);
 	/* Handler mode (IPSR = 3, HardFault), the process stack in AXI SRAM */
 	assert_int_equal(target_set_reg(t, "psp", 0x24001000u), 0);
@@ -185,6 +190,16 @@ static void test_lazy_cm7(void **state)
 	assert_true(all_unread(&lazy, REGS_BLK_OTG_HS));
 	assert_int_equal(lazy.val[REG_OTG_FS_CID], full.val[REG_OTG_FS_CID]);
 	assert_int_equal(lazy.state[REG_MPU_RBAR0], SNAP_OK);
+	/* the region walk used MPU_TYPE/CTRL/RNR of the same capture and put RNR back */
+	assert_int_equal(lazy.val[REG_MPU_CTRL], 5u);
+	assert_int_equal(lazy.val[REG_MPU_RNR], 2u);
+	assert_int_equal(lazy.val[REG_MPU_RBAR0 + 1] & 0xFFFFFFE0u, 0x24000000u);
+	assert_int_equal(lazy.val[REG_MPU_RASR0 + 1], 0x0306002Du);
+	{
+		uint32_t rnr = 0;
+		assert_int_equal(target_read32(t, 0xE000ED98u, &rnr), 0);
+		assert_int_equal(rnr, 2u);
+	}
 	assert_int_equal(lazy.psp_stack.state, SNAP_OK);
 	assert_int_equal(lazy.psp_stack.addr, 0x24001000u);
 	assert_int_equal(lazy.msp_stack.state, full.msp_stack.state);
