@@ -10,4 +10,5 @@ examples-decode: $(TOOL)
 examples: examples-run
 
 examples-run: build-all
-	examples/gen-run.sh $(TOOL)
+	@$(MAKE) --no-print-directory $(APPFW_ELFS)
+	examples/gen-run.sh $(TOOL) $(APPFW_OUT)

@@ -1153,7 +1153,9 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 	} else {
 		snprintf(rec->recipe, sizeof rec->recipe, "%s", o->recipe ? o->recipe : "");
 	}
-	rec->keep_going = o->keep_going;
+	/* --elf steps the user's own code, which has no probe to unwind a fault:
+	 * that run always stops at the first fault, as the chip does */
+	rec->keep_going = o->elf ? 0 : o->keep_going;
 
 	memset(&so, 0, sizeof so);
 	so.board = o->board;

@@ -342,6 +342,10 @@ static void test_elf(void **state)
 		assert_non_null(r.json);
 		assert_int_equal(r.status, 1);
 		assert_string_equal(str(r.json, "verdict"), "fault");
+		/* the user's firmware is not unwound past its fault: the report says so */
+		assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(r.json, "setup"), "keep_going")));
+		assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "faults")), 1);
 		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(r.json, "steps")) {
 			assert_string_equal(str(s, "kind"), "source");
 			assert_non_null(strstr(str(s, "name"), "app-fault.c:"));
