@@ -155,3 +155,8 @@ const char *board_supply_name(enum board_supply s)
 	default: return "unknown";
 	}
 }
+
+int board_fallback_applies(int rc)
+{
+	return rc == H7_ERROR_NOT_SUPPORTED || rc == H7_ERROR_OPENOCD;
+}

@@ -38,6 +38,8 @@ struct board {
 	/* Fallback when the primary arguments fail (HLA, CM7 only), or NULL. */
 	const char *const *fallback_args;
 	const char *fallback_note; /* said in the report when the fallback is used */
+	/* (board_fallback_applies() says which failures of the primary arguments
+	 * the fallback can cure) */
 	/* What the probe firmware may assume (firmware-probe/README.md). The
 	 * probe never writes the supply configuration: `supply` is for the report. */
 	uint32_t hse_hz;           /* HSE frequency, 0 when unknown (the probe then uses HSI) */
@@ -65,5 +67,12 @@ const char *board_names(void);
  * (a placeholder without a value). */
 int board_openocd_argv(const char *const *args, uint16_t rbb_port, const char *sim_cfg, const char **argv,
 		       size_t max, char *storage, size_t storagesz);
+
+/* Does the fallback (HLA) have a chance after the primary arguments failed
+ * with rc? Only when the ST-LINK refused DAP mode (old firmware) or OpenOCD
+ * refused the DAP configuration: no probe, no permission or a silent target
+ * fail the same way in HLA mode, and a second attempt would only hide the
+ * first message behind a misleading one. */
+int board_fallback_applies(int rc);
 
 #endif

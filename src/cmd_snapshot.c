@@ -172,7 +172,8 @@ static int snapshot_main(const struct cli_command *cmd, const struct cli_parsed 
 			return H7_EXIT_USAGE;
 		}
 	}
-	struct session_opts so = { .board = a.board, .attach = a.attach };
+	char why[384] = "";
+	struct session_opts so = { .board = a.board, .attach = a.attach, .why = why, .whysz = sizeof why };
 	rc = session_open(&so, &ss);
 	if (rc)
 		goto out;
@@ -209,7 +210,7 @@ out:
 	session_close(ss, rc != 0 || h7_log_get_level() >= H7_LOG_DEBUG);
 	svd_free(svd);
 	if (rc) {
-		fprintf(io->err, "h7jumpdiag snapshot: %s\n", h7_strerror(rc));
+		fprintf(io->err, "h7jumpdiag snapshot: %s\n", why[0] ? why : h7_strerror(rc));
 		return h7_exit_for_error(rc);
 	}
 	return snapshot_faulted(&snap) ? H7_EXIT_DIAGNOSIS : H7_EXIT_OK;

@@ -355,6 +355,9 @@ static const struct ocd_proc_pattern ocd_proc_patterns[] = {
 	{ "Address already in use", H7_ERROR_BUSY, "a port OpenOCD needs is in use" },
 	{ "invalid command name", H7_ERROR_OPENOCD, "the OpenOCD configuration is invalid" },
 	{ "wrong # args", H7_ERROR_OPENOCD, "the OpenOCD configuration is invalid" },
+	/* stlink_usb.c (stlink_dap_init): an ST-LINK/V2 firmware older than J24 */
+	{ "does not support DAP direct transport", H7_ERROR_NOT_SUPPORTED,
+	  "the ST-LINK's firmware has no DAP mode (update it with ST's ST-LINK upgrade tool)" },
 	{ "open failed", H7_ERROR_NO_DEVICE, "no debug probe found (is the ST-LINK connected and not in use?)" },
 	{ "No device found", H7_ERROR_NO_DEVICE, "no debug probe found" },
 	{ "unable to find", H7_ERROR_NO_DEVICE, "no debug probe found" },
@@ -419,13 +422,15 @@ struct ocd_proc {
 	int status;
 };
 
-static int ocd_proc_fail(const char *log_path, const char *what)
+static int ocd_proc_fail(const struct ocd_proc_opts *o, const char *log_path, const char *what)
 {
 	char why[160], lines[1024];
 	char *log = ocd_proc_read_log(log_path, 256 * 1024);
 	int rc = ocd_proc_classify_log(log, why, sizeof why, lines, sizeof lines);
 	free(log);
 	h7_err("%s: %s", what, why);
+	if (o->why && o->whysz)
+		snprintf(o->why, o->whysz, "%s (OpenOCD log: %s)", why, log_path);
 	if (lines[0])
 		h7_err("OpenOCD said:\n%s(full log: %s)", lines, log_path);
 	else
@@ -488,7 +493,7 @@ int ocd_proc_start(const struct ocd_proc_opts *o, struct ocd_proc **out, struct 
 	/* 1. the port line */
 	while (!p->tcl_port) {
 		if (ocd_proc_wait(p->pid, 0, &st)) {
-			rc = ocd_proc_fail(p->log, "OpenOCD exited during start-up");
+			rc = ocd_proc_fail(o, p->log, "OpenOCD exited during start-up");
 			goto fail;
 		}
 		char *log = ocd_proc_read_log(p->log, 256 * 1024);
@@ -526,7 +531,7 @@ int ocd_proc_start(const struct ocd_proc_opts *o, struct ocd_proc **out, struct 
 			goto fail;
 		/* did it die during init? give it a moment to finish exiting */
 		if (ocd_proc_wait(p->pid, 1000, &st))
-			rc = ocd_proc_fail(p->log, "OpenOCD stopped during initialisation");
+			rc = ocd_proc_fail(o, p->log, "OpenOCD stopped during initialisation");
 		else
 			h7_err("OpenOCD does not answer on its Tcl port %u (log: %s)", p->tcl_port, p->log);
 		goto fail;

@@ -60,6 +60,8 @@ struct ocd_proc_opts {
 	int ready_timeout_ms;     /* default 20000 */
 	int telnet;               /* non-zero: telnet server on a free port */
 	int gdb;                  /* non-zero: gdb server on free ports (one per target) */
+	char *why;                /* if not NULL: why a start failed and the log's path, for a report */
+	size_t whysz;
 };
 
 struct ocd_proc;

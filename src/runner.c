@@ -1167,13 +1167,16 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 		so.sim_args = sim_args;
 	}
 	progress(&r, "start OpenOCD%s", (!o->board || !strcmp(o->board, "sim")) && !o->openocd ? " and h7sim" : "");
+	char why[384] = "";
+	so.why = why;
+	so.whysz = sizeof why;
 	rc = session_open(&so, &r.s);
 	if (rc) {
 		rec->error = rc;
 		rec->verdict = RUN_VERDICT_ERROR;
 		rec->stop = RUN_STOP_ERROR;
 		snprintf(rec->stop_reason, sizeof rec->stop_reason, "could not start the debug session: %s",
-			 h7_strerror(rc));
+			 why[0] ? why : h7_strerror(rc));
 		goto done;
 	}
 	r.t = r.s->target;

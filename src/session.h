@@ -9,6 +9,8 @@
 #ifndef H7_SESSION_H
 #define H7_SESSION_H
 
+#include <stddef.h>
+
 #include <stdint.h>
 
 struct board;
@@ -22,6 +24,8 @@ struct session_opts {
 	/* --board sim only */
 	const char *const *sim_args; /* extra h7sim arguments (e.g. --flash FILE), NULL-terminated, or NULL */
 	const char *sim_attach;      /* "HOST:RBBPORT:CTLPORT": use a running h7sim instead of starting one */
+	char *why;                   /* if not NULL: why OpenOCD did not start, for a report (whysz bytes) */
+	size_t whysz;
 };
 
 struct session {

@@ -21,6 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libusb.h>
+
+#include "board.h"
 #include "h7jumpdiag/error.h"
 #include "log.h"
 #include "ocd_proc.h"
@@ -216,6 +219,71 @@ static void test_adapter_and_target_errors(void **state)
 	start_expect(dead, NULL, H7_ERROR_TARGET);
 }
 
+/* Is an ST-LINK (VID 0x0483, the ST-LINK/V2, V2-1, V3 product ids) on this host? */
+static int stlink_present(void)
+{
+	static const uint16_t pids[] = { 0x3748, 0x374B, 0x374D, 0x374E, 0x374F, 0x3752, 0x3753, 0x3754, 0x3757 };
+	libusb_context *ctx = NULL;
+	libusb_device **list = NULL;
+	int found = 0;
+
+	if (libusb_init(&ctx) != 0)
+		return 0;
+	ssize_t n = libusb_get_device_list(ctx, &list);
+	for (ssize_t i = 0; i < n && !found; i++) {
+		struct libusb_device_descriptor d;
+		if (libusb_get_device_descriptor(list[i], &d) != 0 || d.idVendor != 0x0483)
+			continue;
+		for (size_t k = 0; k < sizeof pids / sizeof pids[0]; k++)
+			found |= d.idProduct == pids[k];
+	}
+	if (n >= 0)
+		libusb_free_device_list(list, 1);
+	libusb_exit(ctx);
+	return found;
+}
+
+/* A real board profile (disco: ST-LINK in DAP mode, HLA fallback) on a host
+ * without an ST-LINK: the real OpenOCD finds no probe. The session says so,
+ * with the log to read, and does not retry in HLA mode (which fails the same
+ * way and would blame the ST-LINK's firmware). */
+static void test_board_without_probe(void **state)
+{
+	(void)state;
+	if (stlink_present()) {
+		print_message("SKIP: an ST-LINK is attached to this host; this test needs a host without one\n");
+		skip();
+	}
+	char *buf = NULL, why[384] = "";
+	size_t bufsz = 0;
+	FILE *cap = open_memstream(&buf, &bufsz);
+	assert_non_null(cap);
+	int level = h7_log_get_level();
+	h7_log_set_level(H7_LOG_INFO);
+	h7_log_set_stream(cap);
+	struct session_opts so = { .board = "disco", .ready_timeout_ms = 20000, .why = why, .whysz = sizeof why };
+	struct session *s = NULL;
+	int rc = session_open(&so, &s);
+	h7_log_set_stream(NULL);
+	h7_log_set_level(level);
+	fclose(cap);
+	assert_int_equal(rc, H7_ERROR_NO_DEVICE);
+	assert_null(s);
+	assert_non_null(strstr(why, "no debug probe found"));
+	assert_non_null(strstr(why, "(OpenOCD log: /"));
+	assert_non_null(strstr(buf, "Error: open failed"));
+	assert_null(strstr(buf, "HLA"));
+	assert_int_equal(ocd_proc_children(), 0);
+	free(buf);
+
+	/* which failures the HLA fallback may cure */
+	assert_true(board_fallback_applies(H7_ERROR_NOT_SUPPORTED));
+	assert_true(board_fallback_applies(H7_ERROR_OPENOCD));
+	assert_false(board_fallback_applies(H7_ERROR_NO_DEVICE));
+	assert_false(board_fallback_applies(H7_ERROR_ACCESS));
+	assert_false(board_fallback_applies(H7_ERROR_TARGET));
+}
+
 /* h7sim start-up failures, with stand-in programs that really run: a missing
  * binary, one that exits, one that prints something else than the ready line,
  * one that never gets ready. None may be left running. */
@@ -332,6 +400,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_configs, teardown),
 		cmocka_unit_test_teardown(test_port_in_use, teardown),
 		cmocka_unit_test_teardown(test_adapter_and_target_errors, teardown),
+		cmocka_unit_test_teardown(test_board_without_probe, teardown),
 		cmocka_unit_test_teardown(test_sim_start_failures, teardown),
 		cmocka_unit_test_teardown(test_signal_stops_children, teardown),
 	};

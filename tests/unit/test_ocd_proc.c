@@ -41,6 +41,16 @@ static void test_classify_real_logs(void **state)
 	check_log("rbb-no-sim.log", H7_ERROR_NO_DEVICE, "Failed to connect");
 	check_log("target-not-answering.log", H7_ERROR_TARGET, "IR capture error");
 
+	/* an ST-LINK/V2 firmware before J24 in DAP mode: the message of OpenOCD
+	 * 0.12's stlink_usb.c (stlink_dap_init); no such probe here to record it */
+	{
+		char w[160], l[256];
+		const char *log = "dapdirect_swd\nInfo : STLINK V2J22S4 (API v2) VID:PID 0483:3748\n"
+				  "Error: ST-Link version does not support DAP direct transport\n";
+		assert_int_equal(ocd_proc_classify_log(log, w, sizeof w, l, sizeof l), H7_ERROR_NOT_SUPPORTED);
+		assert_non_null(strstr(w, "firmware has no DAP mode"));
+	}
+
 	char why[64], lines[64];
 	assert_int_equal(ocd_proc_classify_log("Info : all fine\n", why, sizeof why, lines, sizeof lines),
 			 H7_ERROR_SPAWN);
