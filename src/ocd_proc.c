@@ -861,13 +861,15 @@ static char *ocd_proc_find_file(const char *env, const char *const *rel, size_t 
 
 char *ocd_proc_find_firmware(const char *name)
 {
-	/* build/h7jumpdiag -> build/firmware-probe; build/san/h7jumpdiag -> build/firmware-probe */
-	static const char *const rel[] = { "firmware-probe", "../firmware-probe" };
+	/* build/h7jumpdiag -> build/firmware-probe; build/san/h7jumpdiag -> build/firmware-probe;
+	 * PREFIX/bin/h7jumpdiag -> PREFIX/share/h7jumpdiag/firmware-probe (installed
+	 * under another PREFIX or DESTDIR than the one it was built for) */
+	static const char *const rel[] = { "firmware-probe", "../firmware-probe", "../share/h7jumpdiag/firmware-probe" };
 	return ocd_proc_find_file("H7_FIRMWARE_DIR", rel, sizeof rel / sizeof rel[0], "firmware-probe", name);
 }
 
 char *ocd_proc_find_data(const char *name)
 {
-	static const char *const rel[] = { "../sim", "../../sim", "../../../sim", "../../../../sim" };
+	static const char *const rel[] = { "../sim", "../../sim", "../../../sim", "../../../../sim", "../share/h7jumpdiag" };
 	return ocd_proc_find_file("H7_DATA_DIR", rel, sizeof rel / sizeof rel[0], "", name);
 }
