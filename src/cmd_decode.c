@@ -35,6 +35,7 @@ enum {
 	OPT_PSP,
 	OPT_REG,
 	OPT_REPORT,
+	OPT_FAULT,
 	OPT_SVD,
 	OPT_ALL,
 	OPT_FORMAT,
@@ -61,7 +62,9 @@ static const struct cli_option decode_options[] = {
 	{ "psp", 0, CLI_REQUIRED_ARG, "VALUE", "PSP in the handler", OPT_PSP },
 	{ "reg", 'r', CLI_REQUIRED_ARG, "NAME=VALUE", "any catalog register (RCC_CR=0x83), or PERIPH.REG with --svd",
 	  OPT_REG },
-	{ "report", 0, CLI_REQUIRED_ARG, "FILE.json", "re-decode a saved snapshot or decode report", OPT_REPORT },
+	{ "report", 0, CLI_REQUIRED_ARG, "FILE.json",
+	  "re-decode a saved snapshot or decode report, or a run report's fault", OPT_REPORT },
+	{ "fault", 0, CLI_REQUIRED_ARG, "N", "with a run report: decode its fault N (default 1, the first)", OPT_FAULT },
 	{ "svd", 0, CLI_REQUIRED_ARG, "FILE", "decode peripheral registers field by field from a CMSIS-SVD file",
 	  OPT_SVD },
 	{ "all", 'a', CLI_NO_ARG, NULL, "text: also registers that read 0, and a raw register table", OPT_ALL },
@@ -214,7 +217,8 @@ static int render_out(const struct cli_command *cmd, struct h7_io *io, struct de
 static int decode_main(const struct cli_command *cmd, const struct cli_parsed *args, struct h7_io *io)
 {
 	struct decode_state *st = calloc(1, sizeof *st);
-	const char *report = NULL, *svd_path = NULL, *output = NULL, *format = "text";
+	const char *report = NULL, *svd_path = NULL, *output = NULL, *format = "text", *fault_arg = NULL;
+	int fault = 0;
 	int json = 0, all = 0, given = 0, rc = 0;
 	char err[512], title[300];
 
@@ -231,12 +235,24 @@ static int decode_main(const struct cli_command *cmd, const struct cli_parsed *a
 		const struct cli_value *a = &args->values[i];
 		switch (a->id) {
 		case OPT_REPORT: report = a->value; break;
+		case OPT_FAULT: fault_arg = a->value; break;
 		case OPT_SVD: svd_path = a->value; break;
 		case OPT_OUTPUT: output = a->value; break;
 		case OPT_FORMAT: format = a->value; break;
 		case OPT_ALL: all = 1; break;
 		default: break;
 		}
+	}
+	if (fault_arg) {
+		char *end;
+		long v = strtol(fault_arg, &end, 10);
+		if (!report || end == fault_arg || *end || v < 1 || v > 1000) {
+			rc = cli_usage_error(cmd, io, report ? "--fault wants a fault number from 1, not '%s'"
+							     : "--fault '%s' needs --report RUN.json",
+					     fault_arg);
+			goto out;
+		}
+		fault = (int)v;
 	}
 	if (!strcmp(format, "json"))
 		json = 1;
@@ -253,7 +269,7 @@ static int decode_main(const struct cli_command *cmd, const struct cli_parsed *a
 		}
 	}
 	if (report) {
-		int e = render_read_snapshot_file(report, &st->snap, err, sizeof err);
+		int e = render_read_report_file(report, &fault, &st->snap, err, sizeof err);
 		if (e) {
 			fprintf(io->err, "h7jumpdiag %s: --report %s: %s\n", cmd->name, report, err);
 			rc = H7_EXIT_USAGE;
@@ -288,11 +304,15 @@ static int decode_main(const struct cli_command *cmd, const struct cli_parsed *a
 					      "or --report FILE.json");
 		goto out;
 	}
-	if (report)
-		snprintf(title, sizeof title, "h7jumpdiag decode  %.200s: %s%s", report,
+	if (report) {
+		char which[24] = "";
+		if (fault)
+			snprintf(which, sizeof which, ", fault %d", fault);
+		snprintf(title, sizeof title, "h7jumpdiag decode  %.200s%s: %s%s", report, which,
 			 st->snap.core == SNAP_CORE_CM4 ? "CM4" : "CM7", st->snap.halted ? ", halted" : "");
-	else
+	} else {
 		snprintf(title, sizeof title, "h7jumpdiag decode  (offline values, Cortex-M7)");
+	}
 	rc = render_out(cmd, io, st, json, output, all, title);
 	if (!rc && has_fault(&st->snap))
 		rc = H7_EXIT_DIAGNOSIS;

@@ -1435,6 +1435,15 @@ static int read_stack(const cJSON *o, struct snap_stack *w, const char *which, c
 
 int render_read_snapshot_json(const char *buf, size_t len, struct snapshot *out, char *err, size_t errlen)
 {
+	return render_read_report_json(buf, len, NULL, out, err, errlen);
+}
+
+int render_read_report_json(const char *buf, size_t len, int *fault, struct snapshot *out, char *err, size_t errlen)
+{
+	int want = fault ? *fault : 0;
+
+	if (fault)
+		*fault = 0;
 	cJSON *doc;
 	const cJSON *schema, *snap, *it;
 	const char *sv;
@@ -1466,10 +1475,38 @@ int render_read_snapshot_json(const char *buf, size_t len, struct snapshot *out,
 			  RENDER_SCHEMA);
 		goto out;
 	}
-	snap = cJSON_GetObjectItemCaseSensitive(doc, "snapshot");
-	if (!cJSON_IsObject(snap)) {
-		rc = rerr(err, errlen, H7_ERROR_PARSE, "no \"snapshot\" object in the report");
+	it = cJSON_GetObjectItemCaseSensitive(doc, "report");
+	if (cJSON_IsString(it) && !strcmp(it->valuestring, "run")) {
+		/* a run report: the snapshot taken when fault number `fault` was caught */
+		const cJSON *faults = cJSON_GetObjectItemCaseSensitive(doc, "faults");
+		int n = cJSON_IsArray(faults) ? cJSON_GetArraySize(faults) : 0, k = want > 0 ? want : 1;
+		if (n == 0) {
+			const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "verdict"));
+			rc = rerr(err, errlen, H7_ERROR_NOT_FOUND, "the run report holds no fault to decode (verdict %.40s)",
+				  v ? v : "unknown");
+			goto out;
+		}
+		if (k > n) {
+			rc = rerr(err, errlen, H7_ERROR_NOT_FOUND, "the run report holds %d fault%s, not %d", n,
+				  n == 1 ? "" : "s", k);
+			goto out;
+		}
+		snap = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(faults, k - 1), "snapshot");
+		if (!cJSON_IsObject(snap)) {
+			rc = rerr(err, errlen, H7_ERROR_PARSE, "fault %d of the run report has no \"snapshot\" object", k);
+			goto out;
+		}
+		if (fault)
+			*fault = k;
+	} else if (want > 0) {
+		rc = rerr(err, errlen, H7_ERROR_INVALID_PARAM, "a fault number applies to run reports only");
 		goto out;
+	} else {
+		snap = cJSON_GetObjectItemCaseSensitive(doc, "snapshot");
+		if (!cJSON_IsObject(snap)) {
+			rc = rerr(err, errlen, H7_ERROR_PARSE, "no \"snapshot\" object in the report");
+			goto out;
+		}
 	}
 	it = cJSON_GetObjectItemCaseSensitive(snap, "core");
 	if (it) {
@@ -1568,6 +1605,11 @@ out:
 
 int render_read_snapshot_file(const char *path, struct snapshot *out, char *err, size_t errlen)
 {
+	return render_read_report_file(path, NULL, out, err, errlen);
+}
+
+int render_read_report_file(const char *path, int *fault, struct snapshot *out, char *err, size_t errlen)
+{
 	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
@@ -1595,7 +1637,7 @@ int render_read_snapshot_file(const char *path, struct snapshot *out, char *err,
 		free(buf);
 		return rerr(err, errlen, H7_ERROR_OVERFLOW, "'%s' is larger than %u bytes", path, RENDER_JSON_MAX_BYTES);
 	}
-	rc = render_read_snapshot_json(buf, n, out, err, errlen);
+	rc = render_read_report_json(buf, n, fault, out, err, errlen);
 	free(buf);
 	return rc;
 }

@@ -83,5 +83,12 @@ int render_write_file_atomic(const char *path, const char *data, size_t len);
 int render_read_snapshot_json(const char *buf, size_t len, struct snapshot *out, char *err, size_t errlen);
 /* The same from a file; H7_ERROR_IO / H7_ERROR_NOT_FOUND when it cannot be read. */
 int render_read_snapshot_file(const char *path, struct snapshot *out, char *err, size_t errlen);
+/* Either of the above, also reading a run report ("report": "run"): the
+ * snapshot of its fault number *fault (1 = the first; 0: the first); *fault
+ * then holds the number read, or 0 for another kind of report. fault may be
+ * NULL. H7_ERROR_NOT_FOUND when the run report holds no such fault, and
+ * H7_ERROR_INVALID_PARAM for a fault number with another kind of report. */
+int render_read_report_json(const char *buf, size_t len, int *fault, struct snapshot *out, char *err, size_t errlen);
+int render_read_report_file(const char *path, int *fault, struct snapshot *out, char *err, size_t errlen);
 
 #endif

@@ -66,6 +66,18 @@ static const struct cmd_case cases[] = {
 	  NULL, "no register 'TIM2.NOPE'" },
 	{ { "h7jumpdiag", "decode", "--svd", "tests/data/svd/mini.svd", "--reg", "RCC.CR=0x10" }, H7_EXIT_OK, "Div4",
 	  NULL, NULL },
+	/* a run report written by the tool (examples/run-seed.json): its faults, one at a time */
+	{ { "h7jumpdiag", "decode", "--report", "examples/run-seed.json" }, H7_EXIT_DIAGNOSIS, "IMPRECISERR",
+	  "BFARVALID", NULL },
+	{ { "h7jumpdiag", "decode", "--report", "examples/run-seed.json", "--fault", "2" }, H7_EXIT_DIAGNOSIS,
+	  "precise data bus error at 0x1FFF9804", NULL, NULL },
+	{ { "h7jumpdiag", "decode", "--report", "examples/run-seed.json", "--fault", "3" }, H7_EXIT_USAGE, NULL, NULL,
+	  "holds 2 faults, not 3" },
+	{ { "h7jumpdiag", "decode", "--report", "examples/run-seed.json", "--fault", "0" }, H7_EXIT_USAGE, NULL, NULL,
+	  "--fault wants a fault number" },
+	{ { "h7jumpdiag", "decode", "--fault", "1" }, H7_EXIT_USAGE, NULL, NULL, "needs --report" },
+	{ { "h7jumpdiag", "decode", "--report", "examples/decode-precise-read-1FFF9804.json", "--fault", "1" },
+	  H7_EXIT_USAGE, NULL, NULL, "applies to run reports only" },
 };
 
 static void test_cases(void **state)
@@ -127,6 +139,22 @@ static void test_report_round_trip(void **state)
 	}
 	free(out);
 	free(err);
+	/* a run report without a fault: nothing to decode, and it says why */
+	snprintf(bad, sizeof bad, "%s/run.json", dir);
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	fputs("{\"schema\":\"h7jumpdiag/1\",\"report\":\"run\",\"faults\":[],\"fault\":null,"
+	      "\"verdict\":\"dfu-enumerated\"}",
+	      f);
+	fclose(f);
+	{
+		const char *argv[] = { "h7jumpdiag", "decode", "--report", bad, NULL };
+		assert_int_equal(tu_run_cli(argv, &out, &err), H7_EXIT_USAGE);
+		assert_non_null(strstr(err, "holds no fault to decode (verdict dfu-enumerated)"));
+		free(out);
+		free(err);
+	}
+	unlink(bad);
 	/* malformed report: exit 2 and a clear message */
 	snprintf(bad, sizeof bad, "%s/bad.json", dir);
 	f = fopen(bad, "w");

@@ -10,7 +10,7 @@ Sources (all real inputs, see tests/fuzz/README.md):
   tests/data/rpc/*.txt     OpenOCD 0.12 Tcl RPC transcripts (recorded against h7sim)
                            -> tcl_list (each reply frame), rpc_reply (each session's
                               server stream), snapcap (the capture script's result)
-  examples/*.json          reports written by the tool -> report_json
+  examples/*.json          reports written by the tool (decode, run) -> report_json
   tests/data/svd/mini.svd  -> svd (plus excerpts cut from it)
   tests/fuzz/seeds/tiny.c  -> elf (built with arm-none-eabi-gcc: DWARF 5, DWARF 4,
                               zlib-compressed debug sections, no debug info)
@@ -91,8 +91,9 @@ def rpc():
 
 
 def reports():
-    # decode reports (a run report is not what `decode --report` reads: it is refused, and large)
-    for path in sorted(glob.glob(os.path.join(TOP, "examples", "decode-*.json"))):
+    # decode reports, and a run report (`decode --report` reads its faults' snapshots)
+    for path in sorted(glob.glob(os.path.join(TOP, "examples", "decode-*.json")) +
+                       [os.path.join(TOP, "examples", "run-seed.json")]):
         with open(path, "rb") as f:
             put("report_json", os.path.basename(path), f.read())
 
