@@ -103,6 +103,16 @@ static int emit(const char *path, const char *data, size_t len, FILE *out)
 	return render_write_file_atomic(path, data, len);
 }
 
+/* The report file could not be written after all (checked before the run):
+ * the report goes to standard output instead, so that it is not lost. */
+static void lost_output(struct h7_io *io, const char *path, const char *data, size_t len)
+{
+	fprintf(io->err, "h7jumpdiag run: cannot write %s; the report follows on standard output\n", path);
+	fwrite(data, 1, len, io->out);
+	if (len && data[len - 1] != '\n')
+		fputc('\n', io->out);
+}
+
 static int run_main(const struct cli_command *cmd, const struct cli_parsed *args, struct h7_io *io)
 {
 	struct runner_opts o;
@@ -192,6 +202,14 @@ static int run_main(const struct cli_command *cmd, const struct cli_parsed *args
 		o.break_at = "JumpToBootloader";
 	if (o.h7sim && o.board && strcmp(o.board, "sim"))
 		return cli_usage_error(cmd, io, "--h7sim only goes with --board sim");
+	/* before the run, not after it: a report that cannot be written is lost */
+	{
+		char why[512];
+		if (output && render_check_output(output, why, sizeof why))
+			return cli_usage_error(cmd, io, "--output: %s", why);
+		if (junit && render_check_output(junit, why, sizeof why))
+			return cli_usage_error(cmd, io, "--junit: %s", why);
+	}
 	o.progress = isatty(fileno(io->err)) && h7_log_get_level() >= H7_LOG_INFO;
 	o.cancel = ocd_rpc_interrupt_flag();
 
@@ -220,7 +238,7 @@ static int run_main(const struct cli_command *cmd, const struct cli_parsed *args
 		} else {
 			size_t n = strlen(txt);
 			if (emit(output, txt, n, io->out) != 0) {
-				fprintf(io->err, "h7jumpdiag run: cannot write %s\n", output);
+				lost_output(io, output, txt, n);
 				status = H7_EXIT_USAGE;
 			} else if (!output || !strcmp(output, "-")) {
 				fputc('\n', io->out);
@@ -240,7 +258,7 @@ static int run_main(const struct cli_command *cmd, const struct cli_parsed *args
 			if (mf != io->out) {
 				fclose(mf);
 				if (emit(output, buf, len, io->out) != 0) {
-					fprintf(io->err, "h7jumpdiag run: cannot write %s\n", output);
+					lost_output(io, output, buf, len);
 					status = H7_EXIT_USAGE;
 				}
 				free(buf);

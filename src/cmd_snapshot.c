@@ -164,6 +164,12 @@ static int snapshot_main(const struct cli_command *cmd, const struct cli_parsed 
 	rc = snapshot_parse_args(cmd, args, io, &a);
 	if (rc)
 		return rc;
+	if (a.output) {
+		char err[512];
+		/* before the target is halted, not after: the capture would be lost */
+		if (render_check_output(a.output, err, sizeof err) != 0)
+			return cli_usage_error(cmd, io, "--output: %s", err);
+	}
 	if (a.svd) {
 		char err[256];
 		/* load it first: a bad file is a usage error before any hardware is touched */

@@ -1301,6 +1301,32 @@ cJSON *render_snapshot_json(const struct snapshot *s)
 
 /* ---- atomic file output --------------------------------------------------- */
 
+static int rerr(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+int render_check_output(const char *path, char *err, size_t errlen)
+{
+	char tmp[4096];
+	struct stat sb;
+	int fd;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!path || !*path)
+		return rerr(err, errlen, H7_ERROR_INVALID_PARAM, "an empty file name");
+	if (!strcmp(path, "-"))
+		return 0;
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return rerr(err, errlen, H7_ERROR_INVALID_PARAM, "'%s' is a directory", path);
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= sizeof tmp)
+		return rerr(err, errlen, H7_ERROR_INVALID_PARAM, "the file name is too long");
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return rerr(err, errlen, H7_ERROR_IO, "cannot create a file next to '%s': %s", path, strerror(errno));
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
 int render_write_file_atomic(const char *path, const char *data, size_t len)
 {
 	char tmp[4096];
@@ -1354,7 +1380,6 @@ fail:
 
 /* ---- the JSON report reader ----------------------------------------------- */
 
-static int rerr(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int rerr(char *err, size_t errlen, int code, const char *fmt, ...)
 {

@@ -72,6 +72,11 @@ cJSON *render_decoded_object(const struct snapshot *s, const struct render_opts 
 /* Write data to path atomically: a temporary file in the same directory,
  * fsync, rename over path. "-" writes to stdout. 0 or H7_ERROR_IO. */
 int render_write_file_atomic(const char *path, const char *data, size_t len);
+/* Can render_write_file_atomic(path) succeed? Checked before a long run, so
+ * that a report is not lost at its end: creates and removes the temporary
+ * file it would use. 0 ("-" too), or H7_ERROR_IO / H7_ERROR_INVALID_PARAM
+ * with the reason in err. */
+int render_check_output(const char *path, char *err, size_t errlen);
 
 /* Limits of the JSON report reader. */
 #define RENDER_JSON_MAX_BYTES (16u << 20)

@@ -36,6 +36,12 @@ static const struct cli_case cases[] = {
 	{ { "h7jumpdiag", "run", "--board" }, H7_EXIT_USAGE, NULL, "needs a value" },
 	{ { "h7jumpdiag", "run", "--list-recipes=yes" }, H7_EXIT_USAGE, NULL, "takes no value" },
 	{ { "h7jumpdiag", "run", "--help" }, H7_EXIT_OK, "--recipe", NULL },
+	/* report files are checked before the run, not after it (the report would be lost) */
+	{ { "h7jumpdiag", "run", "-o", "/nonexistent-dir/r.json" }, H7_EXIT_USAGE, NULL,
+	  "--output: cannot create a file next to '/nonexistent-dir/r.json'" },
+	{ { "h7jumpdiag", "run", "--junit", "/" }, H7_EXIT_USAGE, NULL, "--junit: '/' is a directory" },
+	{ { "h7jumpdiag", "snapshot", "-o", "/nonexistent-dir/s.json" }, H7_EXIT_USAGE, NULL,
+	  "--output: cannot create a file next to" },
 	{ { "h7jumpdiag", "run", "--list-recipes" }, H7_EXIT_OK, "seed+addr+cache+irq ", NULL },
 	{ { "h7jumpdiag", "run", "--list-recipes" }, H7_EXIT_OK, "\nst ", NULL },
 	{ { "h7jumpdiag", "snapshot", "--help" }, H7_EXIT_OK, "--core", NULL },

@@ -291,6 +291,17 @@ static void test_atomic_write(void **state)
 	h7_log_set_level(-1);
 	assert_int_equal(render_write_file_atomic("/nonexistent-dir/x.json", "x", 1), H7_ERROR_IO);
 	h7_log_set_level(H7_LOG_INFO);
+
+	/* the check a long command makes before it starts */
+	char err[256];
+	assert_int_equal(render_check_output(path, err, sizeof err), 0);
+	assert_int_equal(count_entries(dir), 1); /* its probe file is gone again */
+	assert_int_equal(render_check_output("-", err, sizeof err), 0);
+	assert_int_equal(render_check_output(dir, err, sizeof err), H7_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(err, "is a directory"));
+	assert_int_equal(render_check_output("/nonexistent-dir/x.json", err, sizeof err), H7_ERROR_IO);
+	assert_non_null(strstr(err, "cannot create a file next to '/nonexistent-dir/x.json'"));
+	assert_int_equal(render_check_output("", err, sizeof err), H7_ERROR_INVALID_PARAM);
 	unlink(path);
 	rmdir(dir);
 }
