@@ -2,9 +2,11 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "elfinfo.h"
 #include "h7jumpdiag/error.h"
 #include "log.h"
 #include "ocd_proc.h"
@@ -113,6 +115,47 @@ static void lost_output(struct h7_io *io, const char *path, const char *data, si
 		fputc('\n', io->out);
 }
 
+/* Is path (for --sim-flash: FILE.elf or FILE.bin@ADDR) a readable file? */
+static int readable_file(const char *path, int bin_at_addr)
+{
+	char buf[4096];
+	const char *at = bin_at_addr ? strrchr(path, '@') : NULL;
+	struct stat sb;
+
+	if (at && access(path, R_OK) != 0 && (size_t)(at - path) < sizeof buf) {
+		memcpy(buf, path, (size_t)(at - path));
+		buf[at - path] = '\0';
+		path = buf;
+	}
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, R_OK) == 0;
+}
+
+/* The input files, before anything is started: a missing file, a file that is
+ * no ARM ELF or an --elf without the --break-at symbol is a usage error that
+ * names the file, not a failed debug session 2 s later. */
+static int check_inputs(const struct cli_command *cmd, struct h7_io *io, const struct runner_opts *o)
+{
+	char err[256];
+	struct elfinfo *ei = NULL;
+	const struct elfinfo_symbol *sym;
+
+	if (o->sim_flash && !readable_file(o->sim_flash, 1))
+		return cli_usage_error(cmd, io, "--sim-flash: cannot read '%s'", o->sim_flash);
+	if (o->cm4_image && strcmp(o->cm4_image, "park") && strcmp(o->cm4_image, "usb") &&
+	    !readable_file(o->cm4_image, 0))
+		return cli_usage_error(cmd, io, "--cm4-image: '%s' is neither park, usb nor a readable file",
+				       o->cm4_image);
+	if (!o->elf)
+		return 0;
+	if (elfinfo_open(o->elf, &ei, err, sizeof err) != 0)
+		return cli_usage_error(cmd, io, "--elf %s: %s", o->elf, err);
+	int missing = elfinfo_symbol_by_name(ei, o->break_at, &sym) != 0;
+	elfinfo_close(ei);
+	if (missing)
+		return cli_usage_error(cmd, io, "--break-at: %s has no symbol '%s'", o->elf, o->break_at);
+	return 0;
+}
+
 static int run_main(const struct cli_command *cmd, const struct cli_parsed *args, struct h7_io *io)
 {
 	struct runner_opts o;
@@ -202,6 +245,9 @@ static int run_main(const struct cli_command *cmd, const struct cli_parsed *args
 		o.break_at = "JumpToBootloader";
 	if (o.h7sim && o.board && strcmp(o.board, "sim"))
 		return cli_usage_error(cmd, io, "--h7sim only goes with --board sim");
+	rc = check_inputs(cmd, io, &o);
+	if (rc)
+		return rc;
 	/* before the run, not after it: a report that cannot be written is lost */
 	{
 		char why[512];
