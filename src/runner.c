@@ -1181,7 +1181,8 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 	}
 	r.t = r.s->target;
 	target_set_snapshot_lazy(r.t, 1); /* per-step snapshots: MPU regions, OTG cores, stacks when they matter */
-	rec->simulated = r.s->board && r.s->board->simulated;
+	/* --board sim, or an attached OpenOCD with the h7sim it debugs named by --h7sim */
+	rec->simulated = (r.s->board && r.s->board->simulated) || r.s->sim_ctl_port != 0;
 	if (r.s->openocd_log[0])
 		snprintf(rec->openocd_log, sizeof rec->openocd_log, "%s", r.s->openocd_log);
 	if (r.s->fallback_note)

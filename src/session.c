@@ -67,6 +67,12 @@ int session_open(const struct session_opts *o, struct session **out)
 			return H7_ERROR_INVALID_PARAM;
 		}
 		s->attached = 1;
+		/* an OpenOCD the user started against an h7sim the user started:
+		 * its control socket gives the simulated USB bus and the counters */
+		if (o->sim_attach && (rc = session_parse_sim_attach(o->sim_attach, s)) != 0) {
+			free(s);
+			return rc;
+		}
 		rc = ocd_rpc_connect(host, port, NULL, &s->rpc);
 		if (rc) {
 			h7_err("cannot connect to OpenOCD's Tcl server at %s: %s", o->attach, h7_strerror(rc));

@@ -278,6 +278,43 @@ static void test_slow_target(void **state)
 	rel_cleanup(&t);
 }
 
+/* An OpenOCD the user started (an IDE's, say), attached with --openocd and
+ * the h7sim it debugs named with --h7sim: the run works the same (the USB
+ * bus and the flash counters come from h7sim), and OpenOCD is neither
+ * stopped nor left with a halted core. */
+static void test_attached_openocd(void **state)
+{
+	(void)state;
+	struct rel_tool t;
+	char hp[64], *r = NULL;
+	struct rel_opts o = { .sim = &sim };
+	/* an application in flash, so that the core runs after the final reset
+	 * (erased flash locks it up, and OpenOCD then halts it) */
+	const char *flash[] = { "--flash", rel_fw("tests/firmware/app-good.elf"), NULL };
+
+	memset(&sim, 0, sizeof sim);
+	assert_int_equal(sim_start(&sim, flash), 0);
+	assert_int_equal(sim_openocd(&sim, true), 0);
+	snprintf(hp, sizeof hp, "127.0.0.1:%d", sim.tcl_port);
+	{
+		const char *args[] = { "--openocd", hp, "--recipe", "st", NULL };
+		rel_run(&t, &o, args, LIMIT_MS);
+	}
+	assert_non_null(t.json);
+	assert_int_equal(t.status, 0);
+	assert_string_equal(rel_str(t.json, "verdict"), "dfu-enumerated");
+	assert_true(cJSON_IsTrue(rel_obj(rel_obj(t.json, "target"), "simulated")));
+	assert_string_equal(rel_str(rel_obj(rel_obj(t.json, "usb"), "device"), "serial"), "200364500000");
+	rel_expect_flash_untouched(t.json);
+	/* OpenOCD still answers, and the CM7 runs (the board was reset and let run) */
+	assert_int_equal(sim_tcl_ok(&sim, "stm32h7x.cpu0 curstate", &r), 0);
+	assert_non_null(r);
+	assert_string_equal(r, "running");
+	free(r);
+	expect_sim_clean();
+	rel_cleanup(&t);
+}
+
 /* OpenOCD killed (-9) in the middle of the run; the tool started h7sim and
  * OpenOCD itself, and must reap both. */
 static void test_openocd_killed(void **state)
@@ -320,6 +357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_enumerate, sim_up, sim_down),
 		cmocka_unit_test_setup_teardown(test_slow_target, sim_up, sim_down),
 		cmocka_unit_test(test_openocd_killed),
+		cmocka_unit_test_teardown(test_attached_openocd, sim_down),
 	};
 	rel_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
