@@ -673,3 +673,29 @@ void dfuse_check(const struct dfuse_info *info, const struct dfuse_part *part, s
 			   "0x%08X (RM0399 memory map)", flash->alt, (unsigned)flash->layout.region[0].base,
 			   H74X_FLASH_BASE);
 }
+
+int dfuse_read_strings(struct dfuse_info *info, dfuse_string_reader rd, void *ctx, struct dfuse_warnings *w)
+{
+	int r;
+
+	if ((r = rd(ctx, info->dev.iManufacturer, info->manufacturer, sizeof info->manufacturer, NULL, "manufacturer",
+		    w)) ||
+	    (r = rd(ctx, info->dev.iProduct, info->product, sizeof info->product, NULL, "product", w)) ||
+	    (r = rd(ctx, info->dev.iSerialNumber, info->serial, sizeof info->serial, NULL, "serial", w)))
+		return r;
+	info->strings_read = 1;
+	info->n_alts = info->config.n_alts;
+	for (int i = 0; i < info->n_alts; i++) {
+		struct dfuse_alt_info *a = &info->alts[i];
+		char what[16];
+
+		a->alt = info->config.alt[i].bAlternateSetting;
+		a->iInterface = info->config.alt[i].iInterface;
+		snprintf(what, sizeof what, "alt %u", a->alt);
+		r = rd(ctx, a->iInterface, a->name, sizeof a->name, &a->name_truncated, what, w);
+		if (r)
+			return r;
+		a->name_read = a->iInterface && a->name[0];
+	}
+	return 0;
+}

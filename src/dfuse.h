@@ -213,6 +213,16 @@ struct dfuse_info {
  * each name that is not a layout or fails to parse. */
 void dfuse_parse_alt_layouts(struct dfuse_info *info, struct dfuse_warnings *w);
 
+/* Reads string descriptor idx (0: none) of the device into out, decoded
+ * (dfuse_parse_string); what names it in warnings. 0, or an error that ends
+ * the reading (the device left). */
+typedef int (*dfuse_string_reader)(void *ctx, uint8_t idx, char *out, size_t outsz, int *truncated, const char *what,
+				   struct dfuse_warnings *w);
+/* The strings of a described device, in the order a host asks for them:
+ * manufacturer, product, serial number, then each alt setting of
+ * info->config (info->alts filled: alt, iInterface, name). 0 or rd's error. */
+int dfuse_read_strings(struct dfuse_info *info, dfuse_string_reader rd, void *ctx, struct dfuse_warnings *w);
+
 /* The part under test as the target side detected it; 0 = unknown. */
 struct dfuse_part {
 	uint16_t dev_id;    /* DBGMCU_IDC DEV_ID (bits 11:0), e.g. 0x450 */

@@ -161,6 +161,18 @@ static int lu_string(libusb_device_handle *h, uint8_t idx, uint16_t lang, char *
 	return H7_SUCCESS;
 }
 
+struct lu_strings {
+	libusb_device_handle *h;
+	uint16_t lang;
+};
+
+static int lu_string_reader(void *ctx, uint8_t idx, char *out, size_t outsz, int *trunc, const char *what,
+			    struct dfuse_warnings *w)
+{
+	const struct lu_strings *ls = ctx;
+	return lu_string(ls->h, idx, ls->lang, out, outsz, trunc, what, w);
+}
+
 static int lu_config(libusb_device_handle *h, struct usbw_result *res)
 {
 	uint8_t buf[DFUSE_CONFIG_MAX];
@@ -238,28 +250,10 @@ static int lu_read_all(libusb_device_handle *h, struct usbw_result *res)
 	r = lu_config(h, res);
 	if (r)
 		return r;
-	if ((r = lu_string(h, info->dev.iManufacturer, lang, info->manufacturer, sizeof info->manufacturer, NULL,
-			   "manufacturer", &res->warnings)) ||
-	    (r = lu_string(h, info->dev.iProduct, lang, info->product, sizeof info->product, NULL, "product",
-			   &res->warnings)) ||
-	    (r = lu_string(h, info->dev.iSerialNumber, lang, info->serial, sizeof info->serial, NULL, "serial",
-			   &res->warnings)))
+	struct lu_strings ls = { h, lang };
+	r = dfuse_read_strings(info, lu_string_reader, &ls, &res->warnings);
+	if (r)
 		return r;
-	info->strings_read = 1;
-	info->n_alts = info->config.n_alts;
-	for (int i = 0; i < info->n_alts; i++) {
-		struct dfuse_alt_info *a = &info->alts[i];
-		char what[16];
-
-		a->alt = info->config.alt[i].bAlternateSetting;
-		a->iInterface = info->config.alt[i].iInterface;
-		snprintf(what, sizeof what, "alt %u", a->alt);
-		r = lu_string(h, a->iInterface, lang, a->name, sizeof a->name, &a->name_truncated, what,
-			      &res->warnings);
-		if (r)
-			return r;
-		a->name_read = a->iInterface && a->name[0];
-	}
 	return lu_status(h, res);
 }
 

@@ -46,25 +46,29 @@ static int usb_fuzz_next(struct usb_fuzz_in *in, const uint8_t **rec, size_t *le
 	return 1;
 }
 
-static void usb_fuzz_string(struct usb_fuzz_in *in, char *out, size_t outsz, int *trunc, const char *what,
-			    struct dfuse_warnings *w, int *read)
+/* A dfuse_string_reader over the input's records (one per string asked for,
+ * whatever its index): what the libusb backend's reader does with a device. */
+static int usb_fuzz_string(void *ctx, uint8_t idx, char *out, size_t outsz, int *trunc, const char *what,
+			   struct dfuse_warnings *w)
 {
+	struct usb_fuzz_in *in = ctx;
 	const uint8_t *rec;
 	size_t len;
 
+	(void)idx;
 	out[0] = '\0';
+	if (trunc)
+		*trunc = 0;
 	if (!usb_fuzz_next(in, &rec, &len))
-		return;
+		return 0;
 	int rc = dfuse_parse_string(rec, len, out, outsz, trunc, what, w);
 	FUZZ_CHECK(rc >= 0 || rc == H7_ERROR_PARSE);
 	FUZZ_CHECK(memchr(out, '\0', outsz) != NULL);
-	if (rc >= 0) {
+	if (rc >= 0)
 		FUZZ_CHECK((size_t)rc == strlen(out) && (size_t)rc < outsz);
-		if (read)
-			*read = 1;
-	} else {
+	else
 		out[0] = '\0';
-	}
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -106,20 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)strlen(dfuse_state_name(info->status.bState));
 		(void)strlen(dfuse_status_name(info->status.bStatus));
 	}
-	usb_fuzz_string(&in, info->manufacturer, sizeof info->manufacturer, NULL, "manufacturer", &res.warnings,
-			NULL);
-	usb_fuzz_string(&in, info->product, sizeof info->product, NULL, "product", &res.warnings, NULL);
-	usb_fuzz_string(&in, info->serial, sizeof info->serial, NULL, "serial", &res.warnings, NULL);
-	info->strings_read = 1;
-	info->n_alts = info->config.n_alts;
-	for (int i = 0; i < info->n_alts; i++) {
-		struct dfuse_alt_info *a = &info->alts[i];
-		char what[16];
-		a->alt = info->config.alt[i].bAlternateSetting;
-		a->iInterface = info->config.alt[i].iInterface;
-		snprintf(what, sizeof what, "alt %u", a->alt);
-		usb_fuzz_string(&in, a->name, sizeof a->name, &a->name_truncated, what, &res.warnings, &a->name_read);
-	}
+	FUZZ_CHECK(dfuse_read_strings(info, usb_fuzz_string, &in, &res.warnings) == 0);
+	FUZZ_CHECK(info->strings_read && info->n_alts == info->config.n_alts);
 	res.described = 1;
 
 	/* what usb.c does after reading (post_describe) */
