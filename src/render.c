@@ -1303,6 +1303,16 @@ cJSON *render_snapshot_json(const struct snapshot *s)
 
 static int rerr(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Create the temporary file render_write_file_atomic() writes path through:
+ * its fd (tmp holds its name), -1 with errno when it cannot be created, or
+ * -2 when its name does not fit in tmp. */
+static int render_open_tmp(const char *path, char *tmp, size_t tmpsz)
+{
+	if ((size_t)snprintf(tmp, tmpsz, "%s.tmpXXXXXX", path) >= tmpsz)
+		return -2;
+	return mkstemp(tmp);
+}
+
 int render_check_output(const char *path, char *err, size_t errlen)
 {
 	char tmp[4096];
@@ -1317,9 +1327,9 @@ int render_check_output(const char *path, char *err, size_t errlen)
 		return 0;
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return rerr(err, errlen, H7_ERROR_INVALID_PARAM, "'%s' is a directory", path);
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= sizeof tmp)
+	fd = render_open_tmp(path, tmp, sizeof tmp);
+	if (fd == -2)
 		return rerr(err, errlen, H7_ERROR_INVALID_PARAM, "the file name is too long");
-	fd = mkstemp(tmp);
 	if (fd < 0)
 		return rerr(err, errlen, H7_ERROR_IO, "cannot create a file next to '%s': %s", path, strerror(errno));
 	close(fd);
@@ -1341,9 +1351,9 @@ int render_write_file_atomic(const char *path, const char *data, size_t len)
 			return H7_ERROR_IO;
 		return 0;
 	}
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= sizeof tmp)
+	fd = render_open_tmp(path, tmp, sizeof tmp);
+	if (fd == -2)
 		return H7_ERROR_INVALID_PARAM;
-	fd = mkstemp(tmp);
 	if (fd < 0) {
 		h7_err("cannot create a temporary file next to '%s': %s", path, strerror(errno));
 		return H7_ERROR_IO;
@@ -1379,7 +1389,6 @@ fail:
 }
 
 /* ---- the JSON report reader ----------------------------------------------- */
-
 
 static int rerr(char *err, size_t errlen, int code, const char *fmt, ...)
 {

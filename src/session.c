@@ -13,7 +13,7 @@
 #include "ocd_rpc.h"
 #include "target.h"
 
-static int session_spawn_openocd(struct session *s, const char *const *args, const char *sim_cfg, int timeout_ms,
+static int session_spawn_openocd(struct session *s, const char *const *args, const char *sim_cfg,
 				 const struct session_opts *o)
 {
 	const char *argv[BOARD_MAX_ARGS + 1];
@@ -22,7 +22,7 @@ static int session_spawn_openocd(struct session *s, const char *const *args, con
 				    store, sizeof store);
 	if (rc)
 		return rc;
-	struct ocd_proc_opts po = { .args = argv, .ready_timeout_ms = timeout_ms, .why = o->why, .whysz = o->whysz };
+	struct ocd_proc_opts po = { .args = argv, .ready_timeout_ms = o->ready_timeout_ms, .why = o->why, .whysz = o->whysz };
 	rc = ocd_proc_start(&po, &s->ocd, &s->rpc);
 	if (rc == 0)
 		snprintf(s->openocd_log, sizeof s->openocd_log, "%s", ocd_proc_log(s->ocd));
@@ -114,10 +114,10 @@ int session_open(const struct session_opts *o, struct session **out)
 				args = board_sim_inline_args;
 			}
 		}
-		rc = session_spawn_openocd(s, args, sim_cfg, o->ready_timeout_ms, o);
+		rc = session_spawn_openocd(s, args, sim_cfg, o);
 		if (rc && s->board->fallback_args && board_fallback_applies(rc)) {
 			h7_warn("%s", s->board->fallback_note);
-			rc = session_spawn_openocd(s, s->board->fallback_args, NULL, o->ready_timeout_ms, o);
+			rc = session_spawn_openocd(s, s->board->fallback_args, NULL, o);
 			if (rc == 0) {
 				s->fallback = 1;
 				s->fallback_note = s->board->fallback_note;
