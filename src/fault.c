@@ -646,7 +646,14 @@ static void explain_bits(const struct snapshot *s, struct fault_report *r)
 		note(r, "lazy-fp-error",
 		     "lazy floating-point state preservation failed (%s): the FP frame reserved at FPCAR%s could "
 		     "not be written", c & FAULT_CFSR_LSPERR ? "LSPERR" : "MLSPERR", fpcar);
-	if (c & (FAULT_CFSR_IACCVIOL | FAULT_CFSR_DACCVIOL)) {
+	if ((c & FAULT_CFSR_IACCVIOL) && !r->mmfar_valid && snap_ok(s, REG_MPU_CTRL) && !(s->val[REG_MPU_CTRL] & 1u))
+		/* with the MPU off the default memory map decides: Peripheral, Device and
+		 * System regions are execute-never (DDI0403 B3.1.1, Table B3-1) */
+		note(r, "xn-violation",
+		     "instruction fetch from an execute-never address%s with the MPU off: the default memory "
+		     "map forbids execution from 0x40000000-0x5FFFFFFF and 0xA0000000-0xFFFFFFFF (a branch or "
+		     "vector to a peripheral or system address, or to the erased value 0xFFFFFFFF)", pcs);
+	else if (c & (FAULT_CFSR_IACCVIOL | FAULT_CFSR_DACCVIOL)) {
 		if (r->mmfar_valid)
 			note(r, "mpu-violation", "MPU access violation at 0x%08X (MMFAR)%s%s", r->mmfar,
 			     *pcs ? " by the instruction" : "", pcs);
@@ -759,6 +766,20 @@ void fault_decode(const struct snapshot *s, struct fault_report *r)
 		if (r->exc_return.valid)
 			read_frame(s, r);
 	}
+	/* Lockup (DDI0403 B1.5.15): a fault the core cannot take, at HardFault or
+	 * NMI priority or while fetching a vector. It ends only with a reset or a
+	 * debug halt, and OpenOCD halts a core it finds locked up ("clearing lockup
+	 * after double fault", cortex_m_poll()): by the time of a capture S_LOCKUP
+	 * has usually gone and the lockup PC is what is left of it. */
+	if (snap_ok(s, REG_DHCSR) && (s->val[REG_DHCSR] & FAULT_DHCSR_S_LOCKUP))
+		note(r, "lockup", "the core is locked up (DHCSR.S_LOCKUP): it met a fault it could not take (in the "
+				  "HardFault or NMI handler, while entering one, or reading a vector); only a reset or a "
+				  "debugger halt ends it");
+	else if (snap_ok(s, REG_PC) && s->val[REG_PC] == FAULT_LOCKUP_PC)
+		note(r, "lockup", "PC = 0x%08X, the lockup address: the core locked up (a fault it could not take, in "
+				  "the HardFault or NMI handler, while entering one, or reading a vector) and was halted "
+				  "out of it (OpenOCD does so itself: \"clearing lockup after double fault\")",
+		     FAULT_LOCKUP_PC);
 	if (r->have_exc_return && !r->exc_return.valid)
 		note(r, "bad-exc-return", "LR = 0x%08X is not a valid EXC_RETURN for ARMv7-M", r->exc_return.value);
 	if (r->have_ipsr && r->ipsr == FAULT_EXC_HARDFAULT && !r->faulted && (r->have_cfsr || r->have_hfsr))

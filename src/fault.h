@@ -23,6 +23,11 @@
 #include "bits.h"
 #include "snapshot.h"
 
+/* the PC a locked-up core reports (DDI0403 B1.5.15 "Unrecoverable exception cases") */
+#define FAULT_LOCKUP_PC 0xEFFFFFFEu
+/* DHCSR.S_LOCKUP (DDI0403 C1.6.2) */
+#define FAULT_DHCSR_S_LOCKUP (1u << 19)
+
 /* CFSR bits (DDI0403 B3.2.15, PM0253 4.3.10): MMFSR 7:0, BFSR 15:8, UFSR 31:16 */
 #define FAULT_CFSR_IACCVIOL (1u << 0)
 #define FAULT_CFSR_DACCVIOL (1u << 1)

@@ -24,6 +24,7 @@
 #include "bits.h"
 #include "board.h"
 #include "elfinfo.h"
+#include "fault.h"
 #include "log.h"
 #include "ocd_proc.h"
 #include "ocd_rpc.h"
@@ -38,8 +39,6 @@
 #define CM4_LOAD_ADDR 0x30000000u
 #define SCB_VTOR_ADDR 0xE000ED08u
 #define BKPT_INSN(imm) (0xBE00u | (imm))
-/* the PC a locked-up core reports (DDI0403 B1.5.15 "Unrecoverable exception cases") */
-#define LOCKUP_PC 0xEFFFFFFEu
 /* after the DFU device arrived: how long to watch that it stays */
 #define SETTLE_MS 500
 
@@ -488,7 +487,7 @@ static void unexpected_halt(struct runner *r, int cur, uint32_t pc)
 		run_note(rec, "the chip was reset during step %d (%s): RCC_RSR went from 0x%08X to 0x%08X (%s)",
 			 step + 1, rec->steps[step].name, snap_get(before, REG_RCC_RSR, 0), v, flags[0] ? flags : "no flag");
 	}
-	if (pc == LOCKUP_PC && n < sizeof what) {
+	if (pc == FAULT_LOCKUP_PC && n < sizeof what) {
 		n += (size_t)snprintf(what + n, sizeof what - n, "%s the core locked up", n ? " and" : ";");
 		run_note(rec, "the core locked up (PC 0x%08X, DDI0403 B1.5.15) %s; OpenOCD halted it to clear the lockup",
 			 pc, step >= 0 ? "during the step" : "after the branch");

@@ -339,7 +339,7 @@ static void snapcap_put_body(struct snapcap_buf *b, const struct snapcap_plan *p
 			snapcap_put(b, " [catch {");
 		switch (it->kind) {
 		case SNAPCAP_CORE:
-			snapcap_put(b, "$h7_t get_reg {");
+			snapcap_put(b, p->force_core ? "$h7_t get_reg -force {" : "$h7_t get_reg {");
 			for (size_t k = 0; k < it->count; k++)
 				snapcap_put(b, "%s%s", k ? " " : "", regs_catalog[p->ids[it->first + k]].ocd_name);
 			snapcap_put(b, "}");

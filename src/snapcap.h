@@ -58,6 +58,7 @@ struct snapcap_plan {
 	int mpu_lazy; /* walk the MPU regions only when MPU_CTRL.ENABLE is set (else they stay SNAP_UNREAD) */
 	int otg_lazy; /* read items with a clock gate only when that clock is (or may be) on */
 	int stack_lazy; /* read the stack windows only in Handler mode (IPSR != 0) */
+	int force_core; /* `get_reg -force`: from the core, not OpenOCD's register cache (see target.c) */
 	size_t n_items;
 	struct snapcap_item items[SNAPCAP_MAX_ITEMS];
 	size_t n_ids;

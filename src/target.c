@@ -26,7 +26,31 @@ struct target {
 	int notify;                    /* tcl_notifications on */
 	int mpu_lazy;                  /* see target_set_snapshot_mpu_lazy() */
 	int lazy;                      /* see target_set_snapshot_lazy() */
+	/* Cores whose registers OpenOCD's cache may not hold (bit per core).
+	 * OpenOCD 0.12 reads the core registers into its cache on debug entry,
+	 * i.e. when it sees a running (or resetting) core halt. A core it finds
+	 * halted already, or halts to clear a lockup ("clearing lockup after
+	 * double fault", cortex_m_poll()), never gets that debug entry, and
+	 * `get_reg` answers from an unfilled cache: zeros (seen against h7sim:
+	 * pc 0x00000000 while `get_reg -force {pc}` reads 0xEFFFFFFE). For such a
+	 * core the registers are read with `get_reg -force` until OpenOCD has seen
+	 * it run or reset, or a forced read of all its core registers (a snapshot,
+	 * target_refresh_core()) has filled the cache. */
+	unsigned cache_unseen;
 };
+
+#define TARGET_BIT(c) (1u << (unsigned)(c))
+
+/* the cache holds core c's registers, or will once OpenOCD sees it halt */
+static void target_cache_filled(struct target *t, enum target_core c)
+{
+	t->cache_unseen &= ~TARGET_BIT(c);
+}
+
+static int target_cache_unseen(const struct target *t)
+{
+	return (t->cache_unseen & TARGET_BIT(t->cur)) != 0;
+}
 
 static double target_now_ms(void)
 {
@@ -65,6 +89,7 @@ int target_open(struct ocd_rpc *rpc, struct target **out)
 		return H7_ERROR_NO_MEM;
 	}
 	t->rpc = rpc;
+	t->cache_unseen = TARGET_BIT(TARGET_CM7) | TARGET_BIT(TARGET_CM4);
 	/* stm32h7x.cfg: cpu0 = Cortex-M7 (AP0), cpu1 = Cortex-M4 (AP3), ap2 = DBGMCU mem_ap */
 	for (size_t i = 0; i < l.n; i++) {
 		if (l.len[i] >= TARGET_NAME_MAX)
@@ -178,6 +203,8 @@ int target_state(struct target *t, enum target_state *st)
 		return rc;
 	*st = target_state_from(res);
 	free(res);
+	if (*st == TARGET_STATE_RUNNING || *st == TARGET_STATE_RESET || *st == TARGET_STATE_DEBUG_RUNNING)
+		target_cache_filled(t, t->cur);
 	return 0;
 }
 
@@ -217,22 +244,35 @@ int target_halt(struct target *t)
 
 int target_resume(struct target *t)
 {
-	return ocd_rpc_cmd(t->rpc, "resume", NULL);
+	int rc = ocd_rpc_cmd(t->rpc, "resume", NULL);
+	if (!rc)
+		target_cache_filled(t, t->cur);
+	return rc;
 }
 
 int target_resume_at(struct target *t, uint32_t addr)
 {
-	return ocd_rpc_cmdf(t->rpc, NULL, "resume 0x%08X", addr);
+	int rc = ocd_rpc_cmdf(t->rpc, NULL, "resume 0x%08X", addr);
+	if (!rc)
+		target_cache_filled(t, t->cur);
+	return rc;
 }
 
 int target_step(struct target *t)
 {
-	return ocd_rpc_cmd(t->rpc, "step", NULL);
+	int rc = ocd_rpc_cmd(t->rpc, "step", NULL);
+	if (!rc)
+		target_cache_filled(t, t->cur);
+	return rc;
 }
 
+/* `reset` resets every target of the chip; OpenOCD sees each one come out of reset */
 int target_reset_run(struct target *t)
 {
-	return ocd_rpc_cmd(t->rpc, "reset run", NULL);
+	int rc = ocd_rpc_cmd(t->rpc, "reset run", NULL);
+	if (!rc)
+		t->cache_unseen = 0;
+	return rc;
 }
 
 int target_reset_halt(struct target *t)
@@ -240,6 +280,7 @@ int target_reset_halt(struct target *t)
 	int rc = ocd_rpc_cmd(t->rpc, "reset halt", NULL);
 	if (rc)
 		return rc;
+	t->cache_unseen = 0;
 	return target_check_halted(t);
 }
 
@@ -407,11 +448,11 @@ int target_get_regs(struct target *t, const char *const *names, size_t n, uint64
 	rc = target_check_halted(t);
 	if (rc)
 		return rc;
-	size_t cap = 64 + n * 34;
+	size_t cap = 72 + n * 34;
 	char *s = malloc(cap);
 	if (!s)
 		return H7_ERROR_NO_MEM;
-	size_t k = (size_t)snprintf(s, cap, "%s get_reg {", t->word[t->cur]);
+	size_t k = (size_t)snprintf(s, cap, "%s get_reg %s{", t->word[t->cur], target_cache_unseen(t) ? "-force " : "");
 	for (size_t i = 0; i < n; i++)
 		k += (size_t)snprintf(s + k, cap - k, "%s%s", i ? " " : "", names[i]);
 	snprintf(s + k, cap - k, "}");
@@ -446,11 +487,31 @@ int target_get_reg(struct target *t, const char *name, uint64_t *v)
 	return target_get_regs(t, &name, 1, v);
 }
 
+/* Read the core registers of the current core from the core (`get_reg
+ * -force`), filling OpenOCD's cache with them: after this the cache can be
+ * trusted for them, and a value written with set_reg stays (a forced read
+ * replaces a pending, not yet written-back value). */
+static int target_refresh_core(struct target *t)
+{
+	const char *names[REG_COUNT];
+	uint64_t vals[REG_COUNT];
+	uint8_t mask = t->cur == TARGET_CM4 ? REGS_CM4 : REGS_CM7;
+	size_t n = 0;
+
+	for (int r = 0; r < REG_COUNT; r++)
+		if (regs_catalog[r].kind == REGS_KIND_CORE && (regs_catalog[r].cores & mask))
+			names[n++] = regs_catalog[r].ocd_name;
+	int rc = target_get_regs(t, names, n, vals);
+	if (!rc)
+		target_cache_filled(t, t->cur);
+	return rc;
+}
+
 int target_set_reg(struct target *t, const char *name, uint64_t v)
 {
 	if (!target_reg_name_ok(name))
 		return H7_ERROR_INVALID_PARAM;
-	int rc = target_check_halted(t);
+	int rc = target_cache_unseen(t) ? target_refresh_core(t) : target_check_halted(t);
 	if (rc)
 		return rc;
 	/* set_reg answers 0 even for a malformed value (openocd-and-sim.md): the
@@ -560,6 +621,7 @@ int target_snapshot(struct target *t, struct snapshot *s)
 	snapcap_set_lazy(&halted, t->lazy);
 	snapcap_set_lazy(&running, t->lazy);
 	halted.mpu_lazy = t->mpu_lazy;
+	halted.force_core = target_cache_unseen(t);
 	char *script = snapcap_script_state(&halted, &running, t->word[t->cur]);
 	if (!script)
 		return H7_ERROR_NO_MEM;
@@ -573,7 +635,10 @@ int target_snapshot(struct target *t, struct snapshot *s)
 		h7_err("the snapshot reply does not match its request");
 		return rc;
 	}
-	h7_dbg("snapshot of the %s (%s) in %.1f ms", target_core_label(t->cur),
-	       target_state_name(target_state_from(state)), target_now_ms() - t0);
+	if (halted.force_core && s->halted && snap_ok(s, REG_PC))
+		target_cache_filled(t, t->cur); /* the forced read filled the cache (target_refresh_core()) */
+	h7_dbg("snapshot of the %s (%s%s) in %.1f ms", target_core_label(t->cur),
+	       target_state_name(target_state_from(state)), halted.force_core ? ", registers read with -force" : "",
+	       target_now_ms() - t0);
 	return 0;
 }

@@ -2,7 +2,8 @@
  * by the session layer on free ports): snapshot of a halted CM7, of the CM4,
  * and of a CM7 caught by vector catch in a HardFault (a precise bus error on
  * a load from 0x1FFF9804, the seed case), waited for with tcl_notifications;
- * the lazy per-step plan (OTG cores, MPU regions, stack windows only when
+ * a core OpenOCD found locked up (its registers read past OpenOCD's unfilled
+ * cache); the lazy per-step plan (OTG cores, MPU regions, stack windows only when
  * they matter) and the snapshot of a running core, both in one request.
  * Nothing may be left running: every test ends with session_close and the
  * teardown reaps whatever a failed assertion left. Built only when h7sim is in
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "h7jumpdiag/error.h"
+#include "fault.h"
 #include "log.h"
 #include "ocd_proc.h"
 #include "ocd_rpc.h"
@@ -282,6 +284,43 @@ static void test_hardfault_vector_catch(void **state)
 	assert_int_equal(ocd_proc_children(), 0);
 }
 
+/* An empty simulated flash: both cores lock up at reset (the vectors read
+ * 0xFFFFFFFF), and OpenOCD halts them at start-up to clear the lockup
+ * ("clearing lockup after double fault") without a debug entry, so its
+ * register cache was never filled: plain `get_reg` answered pc 0 / xPSR 0
+ * here. The snapshot must show the real state: the lockup PC, in HardFault. */
+static void test_found_locked_up(void **state)
+{
+	(void)state;
+	struct session *s = open_sim();
+	struct target *t = s->target;
+	struct snapshot snap;
+	struct fault_report fr;
+	enum target_state st;
+
+	for (int c = TARGET_CM7; c <= TARGET_CM4; c++) {
+		assert_int_equal(target_select(t, (enum target_core)c), 0);
+		assert_int_equal(target_state(t, &st), 0);
+		assert_int_equal(st, TARGET_STATE_HALTED); /* halted by OpenOCD, not by us */
+		assert_int_equal(target_snapshot(t, &snap), 0);
+		assert_int_equal(snap.state[REG_PC], SNAP_OK);
+		assert_int_equal(snap.val[REG_PC], FAULT_LOCKUP_PC);
+		assert_int_equal(snap.val[REG_XPSR] & 0x1FFu, 3); /* HardFault, as ICSR says */
+		assert_int_equal(snap.val[REG_ICSR] & 0x1FFu, 3);
+		assert_int_equal(snap.val[REG_XPSR] >> 24 & 1u, 1); /* T from the vector's bit 0 */
+		fault_decode(&snap, &fr);
+		int lockup = 0;
+		for (size_t i = 0; i < fr.n_notes; i++)
+			lockup |= strcmp(fr.notes[i].id, "lockup") == 0;
+		assert_true(lockup);
+		uint64_t pc = 0;
+		assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+		assert_int_equal(pc, FAULT_LOCKUP_PC);
+	}
+	session_close(s, 0);
+	assert_int_equal(ocd_proc_children(), 0);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -296,6 +335,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cm4, teardown),
 		cmocka_unit_test_teardown(test_hardfault_vector_catch, teardown),
 		cmocka_unit_test_teardown(test_lazy_cm7, teardown),
+		cmocka_unit_test_teardown(test_found_locked_up, teardown),
 	};
 	h7_log_set_level(getenv("H7_TEST_VERBOSE") ? H7_LOG_TRACE : -1);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -174,6 +174,18 @@ static const struct decode_case cases[] = {
 	  { { REG_CFSR, 0x00010000 }, { REG_HFSR, 0x40000000 }, { REG_SHCSR, 0x00070000 }, { REG_FAULTMASK, 1 },
 	    { REG_BASEPRI, 0x20 }, { REG_SHPR1, 0x00400000 }, { REG_PRIMASK, 0 } }, 7, 1, 1, 0, 0, 0,
 	  FAULT_ESC_FAULTMASK | FAULT_ESC_BASEPRI, "escalated", "BASEPRI = 0x20", NULL },
+	{ "IACCVIOL with the MPU on: the MPU forbade it",
+	  { { REG_CFSR, 0x00000001 }, { REG_MPU_CTRL, 0x00000005 } }, 2, 1, 0, 0, 0, 0, 0, "mpu-violation",
+	  "instruction fetch", "execute-never" },
+	{ "IACCVIOL with the MPU off: the default memory map's execute-never regions",
+	  { { REG_CFSR, 0x00000001 }, { REG_MPU_CTRL, 0 } }, 2, 1, 0, 0, 0, 0, 0, "xn-violation",
+	  "0xA0000000-0xFFFFFFFF", "MPU access violation" },
+	{ "locked up, halted out of it (OpenOCD clears lockup by halting): the lockup PC",
+	  { { REG_CFSR, 0x00001001 }, { REG_HFSR, 0x40000000 }, { REG_PC, 0xEFFFFFFE }, { REG_XPSR, 0x01000003 },
+	    { REG_DHCSR, 0x00030003 } }, 5, 1, 1, 0, 0, 0, FAULT_ESC_UNKNOWN, "lockup", "0xEFFFFFFE", NULL },
+	{ "locked up right now (DHCSR.S_LOCKUP)",
+	  { { REG_HFSR, 0x40000000 }, { REG_CFSR, 0x00000400 }, { REG_DHCSR, 0x00080001 } }, 3, 1, 1, 1, 0, 0,
+	  FAULT_ESC_UNKNOWN, "lockup", "S_LOCKUP", NULL },
 	{ "no fault", { { REG_CFSR, 0 }, { REG_HFSR, 0 } }, 2, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 

@@ -447,12 +447,106 @@ static void test_wait_halt_by_event(void **state)
 	finish(f);
 }
 
+#define RPC(req, rep) "> list [catch {" req "} h7_r] $h7_r\n< 0 " rep "\n"
+#define CURSTATE4(st) "> list [catch {\"stm32h7x.cpu1\" curstate} h7_r] $h7_r\n< 0 " st "\n"
+
+/* OpenOCD 0.12 fills its register cache on debug entry, which a core it
+ * found halted (or halted itself to clear a lockup) never had: `get_reg`
+ * answers zeros there. Registers of a core the tool has not seen run are
+ * read with `get_reg -force`, and only those. */
+static void test_get_reg_force_until_seen_running(void **state)
+{
+	(void)state;
+	struct rpc_fake *f = rpc_fake_start(
+		OPEN_SCRIPT
+		/* found halted: forced */
+		CURSTATE("halted") RPC("\"stm32h7x.cpu0\" get_reg -force {pc}", "{pc 0xeffffffe}")
+		/* resumed: OpenOCD sees the next halt happen, its cache is good */
+		RPC("resume", "{}") RPC("halt", "{}") CURSTATE("halted")
+		CURSTATE("halted") RPC("\"stm32h7x.cpu0\" get_reg {pc}", "{pc 0x24000010}")
+		/* the CM4, found halted too: forced, until a reset (which resets both cores) */
+		RPC("targets \"stm32h7x.cpu1\"", "{}")
+		CURSTATE4("halted") RPC("\"stm32h7x.cpu1\" get_reg -force {pc}", "{pc 0x08100008}")
+		RPC("reset halt", "{}") CURSTATE4("halted")
+		CURSTATE4("halted") RPC("\"stm32h7x.cpu1\" get_reg {pc}", "{pc 0x08100008}")
+		/* seen running through curstate alone */
+		RPC("targets \"stm32h7x.cpu0\"", "{}"));
+	struct ocd_rpc *r = connect_fake(f);
+	struct target *t = NULL;
+	uint64_t pc = 0;
+
+	assert_int_equal(target_open(r, &t), 0);
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal(pc, 0xEFFFFFFEu);
+	assert_int_equal(target_resume(t), 0);
+	assert_int_equal(target_halt(t), 0);
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal(pc, 0x24000010u);
+	assert_int_equal(target_select(t, TARGET_CM4), 0);
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal(pc, 0x08100008u);
+	assert_int_equal(target_reset_halt(t), 0);
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal(target_select(t, TARGET_CM7), 0);
+	target_close(t);
+	ocd_rpc_close(r);
+	finish(f);
+
+	/* a core found running fills the cache when it halts: never forced */
+	f = rpc_fake_start(OPEN_SCRIPT CURSTATE("running") RPC("halt", "{}") CURSTATE("halted") CURSTATE("halted")
+				   RPC("\"stm32h7x.cpu0\" get_reg {pc}", "{pc 0x08000400}"));
+	r = connect_fake(f);
+	enum target_state st;
+	assert_int_equal(target_open(r, &t), 0);
+	assert_int_equal(target_state(t, &st), 0);
+	assert_int_equal(st, TARGET_STATE_RUNNING);
+	assert_int_equal(target_halt(t), 0);
+	assert_int_equal(target_get_reg(t, "pc", &pc), 0);
+	assert_int_equal(pc, 0x08000400u);
+	target_close(t);
+	ocd_rpc_close(r);
+	finish(f);
+
+	/* set_reg on such a core: a forced read would drop the value set (OpenOCD
+	 * writes it back only on resume), so all core registers are refreshed
+	 * first, and the write is read back from the now-filled cache */
+#define CORE_NAMES "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 sp lr pc xPSR msp psp primask basepri faultmask control"
+	f = rpc_fake_start(OPEN_SCRIPT CURSTATE("halted")
+				   RPC("\"stm32h7x.cpu0\" get_reg -force {" CORE_NAMES "}",
+				       "{r0 0x0 r1 0x0 r2 0x0 r3 0x0 r4 0x0 r5 0x0 r6 0x0 r7 0x0 r8 0x0 r9 0x0 r10 0x0 r11 0x0 "
+				       "r12 0x0 sp 0xffffffd8 lr 0xfffffff9 pc 0xeffffffe xPSR 0x01000003 msp 0xffffffd8 "
+				       "psp 0x0 primask 0x00 basepri 0x00 faultmask 0x00 control 0x00}")
+				   RPC("\"stm32h7x.cpu0\" set_reg {pc 0x24000000}", "{}") CURSTATE("halted")
+				   RPC("\"stm32h7x.cpu0\" get_reg {pc}", "{pc 0x24000000}"));
+	r = connect_fake(f);
+	assert_int_equal(target_open(r, &t), 0);
+	assert_int_equal(target_set_reg(t, "pc", 0x24000000u), 0);
+	target_close(t);
+	ocd_rpc_close(r);
+	finish(f);
+
+	/* the snapshot script asks the same way */
+	struct snapcap_plan p;
+	snapcap_plan(&p, SNAP_CORE_CM7, 1);
+	char *plain = snapcap_script(&p, "\"stm32h7x.cpu0\"");
+	p.force_core = 1;
+	char *forced = snapcap_script(&p, "\"stm32h7x.cpu0\"");
+	assert_non_null(plain);
+	assert_non_null(forced);
+	assert_non_null(strstr(plain, "get_reg {r0 "));
+	assert_null(strstr(plain, "-force"));
+	assert_non_null(strstr(forced, "get_reg -force {r0 "));
+	free(plain);
+	free(forced);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_cm7_one_round_trip),
 		cmocka_unit_test(test_snapshot_cm4_cli),
 		cmocka_unit_test(test_wait_halt_by_event),
+		cmocka_unit_test(test_get_reg_force_until_seen_running),
 		cmocka_unit_test(test_snapcap_plan),
 		cmocka_unit_test(test_snapcap_failed_range),
 		cmocka_unit_test(test_snapcap_lazy),
