@@ -805,6 +805,12 @@ void fault_decode(const struct snapshot *s, struct fault_report *r)
 	    (s->val[REG_FPCCR] & 1u))
 		note(r, "frame-lazy-fp", "FPCCR.LSPACT = 1: the FP part of the frame is reserved but not yet written "
 					 "(lazy stacking); S0-S15/FPSCR there are stale");
+	/* OpenOCD's debug entry reads DFSR and writes it back to clear it
+	 * (cortex_m_clear_halt()), keeping the halt reason to itself: on a core
+	 * it halted, DFSR reads 0 whatever stopped it */
+	if (r->have_dfsr && r->dfsr == 0 && s->halted && r->faulted)
+		note(r, "dfsr-cleared", "DFSR reads 0 although the core is halted: OpenOCD clears DFSR when it "
+					"processes a halt, so DFSR does not tell here what stopped the core");
 	if (r->have_dfsr && (r->dfsr & (1u << 3)))
 		note(r, "vcatch", "halted by a vector catch on exception entry: the registers and the frame are "
 				  "exactly as the exception left them");

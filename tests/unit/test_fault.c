@@ -261,6 +261,36 @@ static void test_decode_cases(void **state)
 	}
 }
 
+/* DFSR 0 on a halted, faulted core: OpenOCD cleared it on debug entry */
+static void test_dfsr_cleared(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	struct fault_report r;
+
+	snapshot_init(&s, SNAP_CORE_CM7);
+	snapshot_set(&s, REG_CFSR, 0x00008200);
+	snapshot_set(&s, REG_HFSR, 0x40000000);
+	snapshot_set(&s, REG_DFSR, 0);
+	s.halted = 1;
+	fault_decode(&s, &r);
+	assert_non_null(find_note(&r, "dfsr-cleared"));
+	/* not while running (no halt to explain), not when DFSR says something, not without a fault */
+	s.halted = 0;
+	fault_decode(&s, &r);
+	assert_null(find_note(&r, "dfsr-cleared"));
+	s.halted = 1;
+	snapshot_set(&s, REG_DFSR, 0x8);
+	fault_decode(&s, &r);
+	assert_null(find_note(&r, "dfsr-cleared"));
+	assert_non_null(find_note(&r, "vcatch"));
+	snapshot_set(&s, REG_DFSR, 0);
+	snapshot_set(&s, REG_CFSR, 0);
+	snapshot_set(&s, REG_HFSR, 0);
+	fault_decode(&s, &r);
+	assert_null(find_note(&r, "dfsr-cleared"));
+}
+
 /* every set bit is reported (not only the first cause): all of CFSR at once */
 static void test_every_bit_listed(void **state)
 {
@@ -507,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_tables_complete),
 		cmocka_unit_test(test_tables_well_formed),
 		cmocka_unit_test(test_decode_cases),
+		cmocka_unit_test(test_dfsr_cleared),
 		cmocka_unit_test(test_every_bit_listed),
 		cmocka_unit_test(test_priority_escalation),
 		cmocka_unit_test(test_exc_return),
