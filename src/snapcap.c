@@ -228,6 +228,41 @@ static void snapcap_put(struct snapcap_buf *b, const char *fmt, ...)
 	}
 }
 
+static char *snapcap_done(struct snapcap_buf *b);
+
+/* The get_reg command (see snapcap.h): from OpenOCD's register cache; with
+ * check_cache, again from the core when the cache shows pc = 0 and xPSR = 0,
+ * which no halted core has after a debug entry (T = 0 and Thread mode at
+ * address 0) but an unfilled cache does (target.c). A cache OpenOCD filled,
+ * maybe holding a value a debugger set and not yet written back, is never
+ * re-read over. Both cache reads cost no JTAG scan. */
+static void snapcap_put_get_reg(struct snapcap_buf *b, const char *target_word, const char *const *names, size_t n,
+				int check_cache)
+{
+	for (int pass = check_cache ? 0 : 1; pass < 2; pass++) {
+		if (pass == 0)
+			snapcap_put(b, "if {[lindex [%s get_reg {pc}] 1] == 0 && [lindex [%s get_reg {xPSR}] 1] == 0} "
+				       "{%s get_reg -force {", target_word, target_word, target_word);
+		else
+			snapcap_put(b, "%s%s get_reg {", check_cache ? "} else {" : "", target_word);
+		for (size_t k = 0; k < n; k++)
+			snapcap_put(b, "%s%s", k ? " " : "", names[k]);
+		snapcap_put(b, "}");
+	}
+	if (check_cache)
+		snapcap_put(b, "}");
+}
+
+char *snapcap_get_reg_cmd(const char *target_word, const char *const *names, size_t n, int check_cache)
+{
+	struct snapcap_buf b = { 0 };
+
+	if (!target_word || !names || n == 0)
+		return NULL;
+	snapcap_put_get_reg(&b, target_word, names, n, check_cache);
+	return snapcap_done(&b);
+}
+
 /* Where gate source register r is in the plan: item index and word index;
  * -1 when it is not a MEM32 item of the plan. */
 static int snapcap_find(const struct snapcap_plan *p, enum reg_id r, size_t *item, uint32_t *word)
@@ -338,12 +373,13 @@ static void snapcap_put_body(struct snapcap_buf *b, const struct snapcap_plan *p
 		else
 			snapcap_put(b, " [catch {");
 		switch (it->kind) {
-		case SNAPCAP_CORE:
-			snapcap_put(b, p->force_core ? "$h7_t get_reg -force {" : "$h7_t get_reg {");
+		case SNAPCAP_CORE: {
+			const char *names[REG_COUNT];
 			for (size_t k = 0; k < it->count; k++)
-				snapcap_put(b, "%s%s", k ? " " : "", regs_catalog[p->ids[it->first + k]].ocd_name);
-			snapcap_put(b, "}");
+				names[k] = regs_catalog[p->ids[it->first + k]].ocd_name;
+			snapcap_put_get_reg(b, "$h7_t", names, it->count, p->check_cache);
 			break;
+		}
 		case SNAPCAP_MEM32:
 		case SNAPCAP_MEM16:
 			if (p->otg_lazy && it->gate) {

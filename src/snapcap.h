@@ -58,7 +58,7 @@ struct snapcap_plan {
 	int mpu_lazy; /* walk the MPU regions only when MPU_CTRL.ENABLE is set (else they stay SNAP_UNREAD) */
 	int otg_lazy; /* read items with a clock gate only when that clock is (or may be) on */
 	int stack_lazy; /* read the stack windows only in Handler mode (IPSR != 0) */
-	int force_core; /* `get_reg -force`: from the core, not OpenOCD's register cache (see target.c) */
+	int check_cache; /* core registers: from the core when OpenOCD's cache looks unfilled (snapcap_get_reg_cmd) */
 	size_t n_items;
 	struct snapcap_item items[SNAPCAP_MAX_ITEMS];
 	size_t n_ids;
@@ -85,6 +85,13 @@ int snapcap_parse(const struct snapcap_plan *p, const char *result, size_t len, 
  * what snapcap_script(running) gives otherwise. malloc'd, or NULL. */
 char *snapcap_script_state(const struct snapcap_plan *halted, const struct snapcap_plan *running,
 			   const char *target_word);
+
+/* The Tcl command reading core registers `names` (OpenOCD names, trusted)
+ * of target_word: `get_reg`, answered from OpenOCD's register cache. With
+ * check_cache: when that cache shows pc = 0 and xPSR = 0 (never filled: a
+ * core OpenOCD found halted, see target.c), `get_reg -force` from the core
+ * instead. Evaluates to get_reg's list either way. malloc'd, or NULL. */
+char *snapcap_get_reg_cmd(const char *target_word, const char *const *names, size_t n, int check_cache);
 
 /* Parse its result: the state word (OpenOCD's name, truncated to statelen)
  * into state, the registers into s with the plan that state selected.

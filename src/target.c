@@ -32,10 +32,11 @@ struct target {
 	 * halted already, or halts to clear a lockup ("clearing lockup after
 	 * double fault", cortex_m_poll()), never gets that debug entry, and
 	 * `get_reg` answers from an unfilled cache: zeros (seen against h7sim:
-	 * pc 0x00000000 while `get_reg -force {pc}` reads 0xEFFFFFFE). For such a
-	 * core the registers are read with `get_reg -force` until OpenOCD has seen
-	 * it run or reset, or a forced read of all its core registers (a snapshot,
-	 * target_refresh_core()) has filled the cache. */
+	 * pc 0x00000000 while `get_reg -force {pc}` reads 0xEFFFFFFE). Reads of
+	 * such a core check the cache first and read from the core when it looks
+	 * unfilled (snapcap_get_reg_cmd()), until OpenOCD has seen the core run
+	 * or reset, or all its core registers were read (a snapshot,
+	 * target_refresh_core()). */
 	unsigned cache_unseen;
 };
 
@@ -448,14 +449,9 @@ int target_get_regs(struct target *t, const char *const *names, size_t n, uint64
 	rc = target_check_halted(t);
 	if (rc)
 		return rc;
-	size_t cap = 72 + n * 34;
-	char *s = malloc(cap);
+	char *s = snapcap_get_reg_cmd(t->word[t->cur], names, n, target_cache_unseen(t));
 	if (!s)
 		return H7_ERROR_NO_MEM;
-	size_t k = (size_t)snprintf(s, cap, "%s get_reg %s{", t->word[t->cur], target_cache_unseen(t) ? "-force " : "");
-	for (size_t i = 0; i < n; i++)
-		k += (size_t)snprintf(s + k, cap - k, "%s%s", i ? " " : "", names[i]);
-	snprintf(s + k, cap - k, "}");
 	rc = ocd_rpc_cmd(t->rpc, s, &res);
 	free(s);
 	if (rc == H7_ERROR_OPENOCD && strstr(ocd_rpc_last_error(t->rpc), "unknown register"))
@@ -487,10 +483,10 @@ int target_get_reg(struct target *t, const char *name, uint64_t *v)
 	return target_get_regs(t, &name, 1, v);
 }
 
-/* Read the core registers of the current core from the core (`get_reg
- * -force`), filling OpenOCD's cache with them: after this the cache can be
- * trusted for them, and a value written with set_reg stays (a forced read
- * replaces a pending, not yet written-back value). */
+/* Make OpenOCD's cache hold the core registers of the current core (read
+ * from the core if the cache was never filled, snapcap_get_reg_cmd()), so
+ * that a value written with set_reg stays: a forced read after it would
+ * replace the value before OpenOCD writes it back on resume. */
 static int target_refresh_core(struct target *t)
 {
 	const char *names[REG_COUNT];
@@ -621,7 +617,7 @@ int target_snapshot(struct target *t, struct snapshot *s)
 	snapcap_set_lazy(&halted, t->lazy);
 	snapcap_set_lazy(&running, t->lazy);
 	halted.mpu_lazy = t->mpu_lazy;
-	halted.force_core = target_cache_unseen(t);
+	halted.check_cache = target_cache_unseen(t);
 	char *script = snapcap_script_state(&halted, &running, t->word[t->cur]);
 	if (!script)
 		return H7_ERROR_NO_MEM;
@@ -635,10 +631,10 @@ int target_snapshot(struct target *t, struct snapshot *s)
 		h7_err("the snapshot reply does not match its request");
 		return rc;
 	}
-	if (halted.force_core && s->halted && snap_ok(s, REG_PC))
-		target_cache_filled(t, t->cur); /* the forced read filled the cache (target_refresh_core()) */
+	if (halted.check_cache && s->halted && snap_ok(s, REG_PC))
+		target_cache_filled(t, t->cur); /* the core registers are in the cache now (target_refresh_core()) */
 	h7_dbg("snapshot of the %s (%s%s) in %.1f ms", target_core_label(t->cur),
-	       target_state_name(target_state_from(state)), halted.force_core ? ", registers read with -force" : "",
+	       target_state_name(target_state_from(state)), halted.check_cache ? ", register cache checked" : "",
 	       target_now_ms() - t0);
 	return 0;
 }

@@ -317,6 +317,22 @@ static void test_found_locked_up(void **state)
 		assert_int_equal(target_get_reg(t, "pc", &pc), 0);
 		assert_int_equal(pc, FAULT_LOCKUP_PC);
 	}
+
+	/* A cache OpenOCD did fill is used as it is, with a value another client
+	 * (gdb, say) set and OpenOCD has not written back yet: a forced read
+	 * would silently drop it. Here the other client is a raw RPC. */
+	struct ocd_rpc *raw = target_rpc(t);
+	char *res = NULL;
+	assert_int_equal(ocd_rpc_cmd(raw, "\"stm32h7x.cpu1\" get_reg -force {r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 "
+					  "sp lr pc xPSR msp psp primask basepri faultmask control}", NULL), 0);
+	assert_int_equal(ocd_rpc_cmd(raw, "\"stm32h7x.cpu1\" set_reg {r7 0x1234abcd}", NULL), 0);
+	assert_int_equal(target_select(t, TARGET_CM4), 0);
+	assert_int_equal(target_snapshot(t, &snap), 0);
+	assert_int_equal(snap.val[REG_PC], FAULT_LOCKUP_PC);
+	assert_int_equal(snap.val[REG_CORE_R7], 0x1234ABCDu); /* what OpenOCD would write back on resume */
+	assert_int_equal(ocd_rpc_cmd(raw, "\"stm32h7x.cpu1\" get_reg {r7}", &res), 0);
+	assert_string_equal(res, "r7 0x1234abcd");
+	free(res);
 	session_close(s, 0);
 	assert_int_equal(ocd_proc_children(), 0);
 }

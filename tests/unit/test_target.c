@@ -448,25 +448,32 @@ static void test_wait_halt_by_event(void **state)
 }
 
 #define RPC(req, rep) "> list [catch {" req "} h7_r] $h7_r\n< 0 " rep "\n"
+/* a get_reg that re-reads from the core when the cache looks unfilled (snapcap_get_reg_cmd) */
+#define CHECKED(w, names)                                                                                  \
+	"if {[lindex [" w " get_reg {pc}] 1] == 0 && [lindex [" w " get_reg {xPSR}] 1] == 0} {" w " get_reg " \
+	"-force {" names "}} else {" w " get_reg {" names "}}"
+#define CPU0 "\"stm32h7x.cpu0\""
+#define CPU1 "\"stm32h7x.cpu1\""
 #define CURSTATE4(st) "> list [catch {\"stm32h7x.cpu1\" curstate} h7_r] $h7_r\n< 0 " st "\n"
 
 /* OpenOCD 0.12 fills its register cache on debug entry, which a core it
  * found halted (or halted itself to clear a lockup) never had: `get_reg`
- * answers zeros there. Registers of a core the tool has not seen run are
- * read with `get_reg -force`, and only those. */
-static void test_get_reg_force_until_seen_running(void **state)
+ * answers zeros there. Reads of a core the tool has not seen run check the
+ * cache and fall back to `get_reg -force` (in OpenOCD, one request), and
+ * only those. */
+static void test_get_reg_checked_until_seen_running(void **state)
 {
 	(void)state;
 	struct rpc_fake *f = rpc_fake_start(
 		OPEN_SCRIPT
-		/* found halted: forced */
-		CURSTATE("halted") RPC("\"stm32h7x.cpu0\" get_reg -force {pc}", "{pc 0xeffffffe}")
+		/* found halted: checked */
+		CURSTATE("halted") RPC(CHECKED(CPU0, "pc"), "{pc 0xeffffffe}")
 		/* resumed: OpenOCD sees the next halt happen, its cache is good */
 		RPC("resume", "{}") RPC("halt", "{}") CURSTATE("halted")
 		CURSTATE("halted") RPC("\"stm32h7x.cpu0\" get_reg {pc}", "{pc 0x24000010}")
-		/* the CM4, found halted too: forced, until a reset (which resets both cores) */
+		/* the CM4, found halted too: checked, until a reset (which resets both cores) */
 		RPC("targets \"stm32h7x.cpu1\"", "{}")
-		CURSTATE4("halted") RPC("\"stm32h7x.cpu1\" get_reg -force {pc}", "{pc 0x08100008}")
+		CURSTATE4("halted") RPC(CHECKED(CPU1, "pc"), "{pc 0x08100008}")
 		RPC("reset halt", "{}") CURSTATE4("halted")
 		CURSTATE4("halted") RPC("\"stm32h7x.cpu1\" get_reg {pc}", "{pc 0x08100008}")
 		/* seen running through curstate alone */
@@ -492,7 +499,7 @@ static void test_get_reg_force_until_seen_running(void **state)
 	ocd_rpc_close(r);
 	finish(f);
 
-	/* a core found running fills the cache when it halts: never forced */
+	/* a core found running fills the cache when it halts: never checked */
 	f = rpc_fake_start(OPEN_SCRIPT CURSTATE("running") RPC("halt", "{}") CURSTATE("halted") CURSTATE("halted")
 				   RPC("\"stm32h7x.cpu0\" get_reg {pc}", "{pc 0x08000400}"));
 	r = connect_fake(f);
@@ -507,12 +514,12 @@ static void test_get_reg_force_until_seen_running(void **state)
 	ocd_rpc_close(r);
 	finish(f);
 
-	/* set_reg on such a core: a forced read would drop the value set (OpenOCD
-	 * writes it back only on resume), so all core registers are refreshed
-	 * first, and the write is read back from the now-filled cache */
+	/* set_reg on such a core: a forced read after it would drop the value set
+	 * (OpenOCD writes it back only on resume), so all core registers are read
+	 * (checked) first, and the write is read back from the filled cache */
 #define CORE_NAMES "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 sp lr pc xPSR msp psp primask basepri faultmask control"
 	f = rpc_fake_start(OPEN_SCRIPT CURSTATE("halted")
-				   RPC("\"stm32h7x.cpu0\" get_reg -force {" CORE_NAMES "}",
+				   RPC(CHECKED(CPU0, CORE_NAMES),
 				       "{r0 0x0 r1 0x0 r2 0x0 r3 0x0 r4 0x0 r5 0x0 r6 0x0 r7 0x0 r8 0x0 r9 0x0 r10 0x0 r11 0x0 "
 				       "r12 0x0 sp 0xffffffd8 lr 0xfffffff9 pc 0xeffffffe xPSR 0x01000003 msp 0xffffffd8 "
 				       "psp 0x0 primask 0x00 basepri 0x00 faultmask 0x00 control 0x00}")
@@ -529,13 +536,13 @@ static void test_get_reg_force_until_seen_running(void **state)
 	struct snapcap_plan p;
 	snapcap_plan(&p, SNAP_CORE_CM7, 1);
 	char *plain = snapcap_script(&p, "\"stm32h7x.cpu0\"");
-	p.force_core = 1;
+	p.check_cache = 1;
 	char *forced = snapcap_script(&p, "\"stm32h7x.cpu0\"");
 	assert_non_null(plain);
 	assert_non_null(forced);
 	assert_non_null(strstr(plain, "get_reg {r0 "));
 	assert_null(strstr(plain, "-force"));
-	assert_non_null(strstr(forced, "get_reg -force {r0 "));
+	assert_non_null(strstr(forced, CHECKED("$h7_t", CORE_NAMES)));
 	free(plain);
 	free(forced);
 }
@@ -546,7 +553,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_cm7_one_round_trip),
 		cmocka_unit_test(test_snapshot_cm4_cli),
 		cmocka_unit_test(test_wait_halt_by_event),
-		cmocka_unit_test(test_get_reg_force_until_seen_running),
+		cmocka_unit_test(test_get_reg_checked_until_seen_running),
 		cmocka_unit_test(test_snapcap_plan),
 		cmocka_unit_test(test_snapcap_failed_range),
 		cmocka_unit_test(test_snapcap_lazy),
