@@ -782,10 +782,11 @@ void fault_decode(const struct snapshot *s, struct fault_report *r)
 		     FAULT_LOCKUP_PC);
 	else if (snap_ok(s, REG_PC) && s->val[REG_PC] == 0xFFFFFFFEu && r->have_ipsr &&
 		 (r->ipsr == FAULT_EXC_HARDFAULT || r->ipsr == FAULT_EXC_NMI))
-		/* an erased handler vector (0xFFFFFFFF): the fetch is execute-never and
-		 * faults at HardFault/NMI priority, which is lockup (B1.5.15) */
-		note(r, "lockup", "PC = 0xFFFFFFFE in %s: the handler's vector is erased (0xFFFFFFFF); fetching "
-				  "there faults at %s priority, which locks the core up", r->exception, r->exception);
+		/* a branch to 0xFFFFFFFF (an erased vector): the fetch is execute-never
+		 * and faults at HardFault/NMI priority, which is lockup (B1.5.15) */
+		note(r, "lockup", "PC = 0xFFFFFFFE in %s: a branch to the erased value 0xFFFFFFFF (typically the "
+				  "handler's vector in erased flash); fetching there faults at %s priority, which "
+				  "locks the core up", r->exception, r->exception);
 	if (r->have_exc_return && !r->exc_return.valid)
 		note(r, "bad-exc-return", "LR = 0x%08X is not a valid EXC_RETURN for ARMv7-M", r->exc_return.value);
 	if (r->have_ipsr && r->ipsr == FAULT_EXC_HARDFAULT && !r->faulted && (r->have_cfsr || r->have_hfsr))

@@ -185,7 +185,7 @@ static const struct decode_case cases[] = {
 	    { REG_DHCSR, 0x00030003 } }, 5, 1, 1, 0, 0, 0, FAULT_ESC_UNKNOWN, "lockup", "0xEFFFFFFE", NULL },
 	{ "in HardFault at 0xFFFFFFFE: an erased handler vector, lockup",
 	  { { REG_CFSR, 0x00000001 }, { REG_HFSR, 0x40000000 }, { REG_PC, 0xFFFFFFFE }, { REG_XPSR, 0x01000003 } },
-	  4, 1, 1, 0, 0, 0, FAULT_ESC_UNKNOWN, "lockup", "vector is erased", NULL },
+	  4, 1, 1, 0, 0, 0, FAULT_ESC_UNKNOWN, "lockup", "erased value 0xFFFFFFFF", NULL },
 	{ "at 0xFFFFFFFE in Thread mode (an erased reset vector, halted at reset): no lockup yet",
 	  { { REG_PC, 0xFFFFFFFE }, { REG_XPSR, 0x01000000 }, { REG_CFSR, 0 }, { REG_HFSR, 0 } }, 4, 0, 0, 0, 0, 0, 0,
 	  NULL, NULL, NULL },
