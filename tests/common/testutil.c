@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "cli.h"
+#include "log.h"
 
 extern char **environ;
 
@@ -79,7 +80,11 @@ int tu_run_cli(const char *const *argv, char **out, char **err)
 	argv_copy[argc] = NULL;
 	io.out = open_memstream(out, &olen);
 	io.err = open_memstream(err, &elen);
+	int level = h7_log_get_level();
 	rc = h7_cli_main(argc, argv_copy, &io);
+	/* the CLI logs to io.err at its own level: neither may outlive the call */
+	h7_log_set_stream(NULL);
+	h7_log_set_level(level);
 	fclose(io.out);
 	fclose(io.err);
 	return rc;
