@@ -715,7 +715,7 @@ static void restore(struct runner *r)
 	if (r->bp_set)
 		target_bp_remove(r->t, r->bp_addr);
 	target_select(r->t, TARGET_CM7);
-	target_vector_catch(r->t, 0);
+	target_restore(r->t); /* the vector catch (and polling) OpenOCD had before the run */
 	if (r->o->keep_halted) {
 		target_halt(r->t);
 		return;
@@ -1186,6 +1186,9 @@ int runner_run(const struct runner_opts *o, struct run_record *rec)
 		snprintf(rec->openocd_log, sizeof rec->openocd_log, "%s", r.s->openocd_log);
 	if (r.s->fallback_note)
 		run_note(rec, "%s", r.s->fallback_note);
+	if (target_polling_on(r.t))
+		run_note(rec, "OpenOCD's background polling was off: switched on for the run (halts are seen by polling) "
+			      "and off again at the end");
 
 	rc = o->elf ? run_elf(&r) : run_recipe(&r);
 	if (cancelled(&r)) {

@@ -458,7 +458,7 @@ static void snapcap_put_body(struct snapcap_buf *b, const struct snapcap_plan *p
 		else
 			snapcap_put(b, "} h7_r%zu] $h7_r%zu", i, i);
 	}
-	snapcap_put(b, own_poll ? "]; poll on; set h7_res" : "");
+	snapcap_put(b, !own_poll ? "" : p->keep_poll_off ? "]; set h7_res" : "]; poll on; set h7_res");
 }
 
 static char *snapcap_done(struct snapcap_buf *b)
@@ -491,7 +491,8 @@ char *snapcap_script_state(const struct snapcap_plan *halted, const struct snapc
 	/* `poll off` first: its own poll (the one OpenOCD runs before a command
 	 * while polling is on) refreshes the state curstate then reports, and
 	 * nothing after it polls again (curstate before `poll off` cost a second
-	 * poll, 14 scans). Polling is back on whatever happened. */
+	 * poll, 14 scans). Polling is back on whatever happened, unless it was
+	 * off before (halted->keep_poll_off). */
 	snapcap_put(&b,
 		    "set h7_t %s; poll off; set h7_rc [catch {set h7_st [$h7_t curstate]; "
 		    "list $h7_st [if {$h7_st eq {halted}} {",
@@ -499,7 +500,8 @@ char *snapcap_script_state(const struct snapcap_plan *halted, const struct snapc
 	snapcap_put_body(&b, halted, 0);
 	snapcap_put(&b, "} else {");
 	snapcap_put_body(&b, running, 0);
-	snapcap_put(&b, "}]} h7_res]; poll on; if {$h7_rc} {error $h7_res}; set h7_res");
+	snapcap_put(&b, "}]} h7_res]; %sif {$h7_rc} {error $h7_res}; set h7_res",
+		    halted->keep_poll_off ? "" : "poll on; ");
 	return snapcap_done(&b);
 }
 

@@ -59,6 +59,7 @@ struct snapcap_plan {
 	int otg_lazy; /* read items with a clock gate only when that clock is (or may be) on */
 	int stack_lazy; /* read the stack windows only in Handler mode (IPSR != 0) */
 	int check_cache; /* core registers: from the core when OpenOCD's cache looks unfilled (snapcap_get_reg_cmd) */
+	int keep_poll_off; /* OpenOCD's background polling was off: the script leaves it off after its reads */
 	size_t n_items;
 	struct snapcap_item items[SNAPCAP_MAX_ITEMS];
 	size_t n_ids;

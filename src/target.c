@@ -38,6 +38,11 @@ struct target {
 	 * or reset, or all its core registers were read (a snapshot,
 	 * target_refresh_core()). */
 	unsigned cache_unseen;
+	/* what the session found in OpenOCD, to put back (target_restore()) */
+	int poll_found;                /* background polling at target_open(): 1 on, 0 off, -1 unknown */
+	int poll_switched;             /* target_polling_on() switched it on */
+	uint32_t vc_found[2];          /* TARGET_VC_* of a core before the first target_vector_catch() */
+	unsigned vc_changed;           /* bit per core: vc_found[] holds what to restore */
 };
 
 #define TARGET_BIT(c) (1u << (unsigned)(c))
@@ -118,6 +123,19 @@ int target_open(struct ocd_rpc *rpc, struct target **out)
 		target_close(t);
 		return rc;
 	}
+	/* `poll` without an argument answers "background polling: on|off" (and
+	 * polls the current target once, OpenOCD 0.12 handle_poll_command()) */
+	t->poll_found = -1;
+	char *pr = NULL;
+	if (ocd_rpc_cmd(rpc, "poll", &pr) == 0) {
+		if (strstr(pr, "background polling: on"))
+			t->poll_found = 1;
+		else if (strstr(pr, "background polling: off"))
+			t->poll_found = 0;
+	}
+	free(pr);
+	if (t->poll_found == 0)
+		h7_info("OpenOCD's background polling is off; the tool leaves it so (a run switches it on and back off)");
 	/* halted events for wait-for-halt; polling remains the fallback */
 	t->notify = ocd_rpc_notify(rpc, 1) == 0;
 	if (!t->notify)
@@ -538,28 +556,95 @@ int target_bp_remove(struct target *t, uint32_t addr)
 	return ocd_rpc_cmdf(t->rpc, NULL, "rbp 0x%08X", addr);
 }
 
-int target_vector_catch(struct target *t, uint32_t mask)
+/* OpenOCD cortex_m vector_catch names (src/target/cortex_m.c) for the DEMCR bits */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} target_vc_names[] = {
+	{ TARGET_VC_HARDERR, "hard_err" }, { TARGET_VC_INTERR, "int_err" }, { TARGET_VC_BUSERR, "bus_err" },
+	{ TARGET_VC_STATERR, "state_err" }, { TARGET_VC_CHKERR, "chk_err" }, { TARGET_VC_NOCPERR, "nocp_err" },
+	{ TARGET_VC_MMERR, "mm_err" }, { TARGET_VC_CORERESET, "reset" },
+};
+
+/* The current core's vector catch: `cortex_m vector_catch` without an
+ * argument lists every name as "NAME: catch" or "NAME: ignore". */
+static int target_vc_query(struct target *t, uint32_t *mask)
 {
-	/* OpenOCD cortex_m vector_catch names (src/target/cortex_m.c) for the DEMCR bits */
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} vc[] = {
-		{ TARGET_VC_HARDERR, "hard_err" }, { TARGET_VC_INTERR, "int_err" }, { TARGET_VC_BUSERR, "bus_err" },
-		{ TARGET_VC_STATERR, "state_err" }, { TARGET_VC_CHKERR, "chk_err" }, { TARGET_VC_NOCPERR, "nocp_err" },
-		{ TARGET_VC_MMERR, "mm_err" }, { TARGET_VC_CORERESET, "reset" },
-	};
+	char *res = NULL;
+	int rc = ocd_rpc_cmdf(t->rpc, &res, "%s cortex_m vector_catch", t->word[t->cur]);
+
+	*mask = 0;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < sizeof target_vc_names / sizeof target_vc_names[0]; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "%s: catch", target_vc_names[i].name);
+		for (const char *p = strstr(res, want); p; p = strstr(p + 1, want))
+			if (p == res || p[-1] == ' ' || p[-1] == '\n') { /* not the tail of a longer name */
+				*mask |= target_vc_names[i].bit;
+				break;
+			}
+	}
+	free(res);
+	return 0;
+}
+
+static int target_vc_set(struct target *t, uint32_t mask)
+{
 	char s[200];
 	size_t n = (size_t)snprintf(s, sizeof s, "%s cortex_m vector_catch", t->word[t->cur]);
 
-	if (mask & ~(TARGET_VC_FAULTS | TARGET_VC_CORERESET))
-		return H7_ERROR_INVALID_PARAM;
 	if (!mask)
 		n += (size_t)snprintf(s + n, sizeof s - n, " none");
-	for (size_t i = 0; i < sizeof vc / sizeof vc[0]; i++)
-		if (mask & vc[i].bit)
-			n += (size_t)snprintf(s + n, sizeof s - n, " %s", vc[i].name);
+	for (size_t i = 0; i < sizeof target_vc_names / sizeof target_vc_names[0]; i++)
+		if (mask & target_vc_names[i].bit)
+			n += (size_t)snprintf(s + n, sizeof s - n, " %s", target_vc_names[i].name);
 	return ocd_rpc_cmd(t->rpc, s, NULL);
+}
+
+int target_vector_catch(struct target *t, uint32_t mask)
+{
+	if (mask & ~(TARGET_VC_FAULTS | TARGET_VC_CORERESET))
+		return H7_ERROR_INVALID_PARAM;
+	if (!(t->vc_changed & TARGET_BIT(t->cur))) {
+		uint32_t found;
+		int rc = target_vc_query(t, &found);
+		if (rc)
+			return rc;
+		t->vc_found[t->cur] = found;
+		t->vc_changed |= TARGET_BIT(t->cur);
+	}
+	return target_vc_set(t, mask);
+}
+
+int target_polling_on(struct target *t)
+{
+	if (t->poll_found != 0 || t->poll_switched)
+		return 0;
+	if (ocd_rpc_cmd(t->rpc, "poll on", NULL) != 0)
+		return 0;
+	t->poll_switched = 1;
+	return 1;
+}
+
+void target_restore(struct target *t)
+{
+	enum target_core was;
+
+	if (!t)
+		return;
+	was = t->cur;
+	for (int c = TARGET_CM7; c <= TARGET_CM4; c++) {
+		if (!(t->vc_changed & TARGET_BIT(c)) || !target_has_core(t, (enum target_core)c))
+			continue;
+		if ((t->cur == (enum target_core)c || target_select(t, (enum target_core)c) == 0) &&
+		    target_vc_set(t, t->vc_found[c]) == 0)
+			t->vc_changed &= ~TARGET_BIT(c);
+	}
+	if (t->cur != was)
+		target_select(t, was);
+	if (t->poll_switched && ocd_rpc_cmd(t->rpc, "poll off", NULL) == 0)
+		t->poll_switched = 0;
 }
 
 int target_load_image(struct target *t, const char *path, uint32_t addr)
@@ -618,6 +703,9 @@ int target_snapshot(struct target *t, struct snapshot *s)
 	snapcap_set_lazy(&running, t->lazy);
 	halted.mpu_lazy = t->mpu_lazy;
 	halted.check_cache = target_cache_unseen(t);
+	/* the script switches polling off around its reads, then back on, or
+	 * leaves it off when OpenOCD's polling is off (found so, not switched on) */
+	halted.keep_poll_off = t->poll_found == 0 && !t->poll_switched;
 	char *script = snapcap_script_state(&halted, &running, t->word[t->cur]);
 	if (!script)
 		return H7_ERROR_NO_MEM;

@@ -100,6 +100,15 @@ int target_bp_remove(struct target *t, uint32_t addr);
 			  TARGET_VC_BUSERR | TARGET_VC_INTERR | TARGET_VC_HARDERR)
 int target_vector_catch(struct target *t, uint32_t mask);
 
+/* OpenOCD is shared with whoever started it (--openocd): what the tool
+ * changes in it, it puts back. The vector catch of each core is recorded
+ * before target_vector_catch() first changes it; OpenOCD's background polling
+ * is recorded by target_open(). target_polling_on() switches polling on if it
+ * was off (a run waits for halts, which OpenOCD sees only by polling) and
+ * returns 1 when it did so; target_restore() sets both back (best effort). */
+int target_polling_on(struct target *t);
+void target_restore(struct target *t);
+
 /* Load a binary file into RAM at addr (refused unless the whole file fits in
  * one RAM region). path is quoted with ocd_rpc_quote(). */
 int target_load_image(struct target *t, const char *path, uint32_t addr);

@@ -281,7 +281,9 @@ static void test_slow_target(void **state)
 /* An OpenOCD the user started (an IDE's, say), attached with --openocd and
  * the h7sim it debugs named with --h7sim: the run works the same (the USB
  * bus and the flash counters come from h7sim), and OpenOCD is neither
- * stopped nor left with a halted core. */
+ * stopped nor left with a halted core. What the user had set in it stays:
+ * background polling off (the run needs it on meanwhile) and a vector catch
+ * on HardFault and BusFault (the run sets its own). */
 static void test_attached_openocd(void **state)
 {
 	(void)state;
@@ -296,6 +298,8 @@ static void test_attached_openocd(void **state)
 	assert_int_equal(sim_start(&sim, flash), 0);
 	assert_int_equal(sim_openocd(&sim, true), 0);
 	snprintf(hp, sizeof hp, "127.0.0.1:%d", sim.tcl_port);
+	assert_int_equal(sim_tcl_ok(&sim, "poll off", NULL), 0);
+	assert_int_equal(sim_tcl_ok(&sim, "stm32h7x.cpu0 cortex_m vector_catch hard_err bus_err", NULL), 0);
 	{
 		const char *args[] = { "--openocd", hp, "--recipe", "st", NULL };
 		rel_run(&t, &o, args, LIMIT_MS);
@@ -306,8 +310,19 @@ static void test_attached_openocd(void **state)
 	assert_true(cJSON_IsTrue(rel_obj(rel_obj(t.json, "target"), "simulated")));
 	assert_string_equal(rel_str(rel_obj(rel_obj(t.json, "usb"), "device"), "serial"), "200364500000");
 	rel_expect_flash_untouched(t.json);
-	/* OpenOCD still answers, and the CM7 runs (the board was reset and let run) */
-	assert_int_equal(sim_tcl_ok(&sim, "stm32h7x.cpu0 curstate", &r), 0);
+	assert_true(rel_note_has(t.json, "background polling was off"));
+	/* OpenOCD still answers, as the user left it */
+	assert_int_equal(sim_tcl_ok(&sim, "poll", &r), 0);
+	assert_non_null(strstr(r, "background polling: off"));
+	free(r);
+	assert_int_equal(sim_tcl_ok(&sim, "stm32h7x.cpu0 cortex_m vector_catch", &r), 0);
+	assert_non_null(strstr(r, "hard_err: catch"));
+	assert_non_null(strstr(r, "bus_err: catch"));
+	assert_non_null(strstr(r, "mm_err: ignore"));
+	free(r);
+	/* and the CM7 runs (the board was reset and let run; with polling off
+	 * OpenOCD learns the state by the explicit poll) */
+	assert_int_equal(sim_tcl_ok(&sim, "poll; stm32h7x.cpu0 curstate", &r), 0);
 	assert_non_null(r);
 	assert_string_equal(r, "running");
 	free(r);

@@ -409,14 +409,18 @@ static void test_snapcap_failed_range(void **state)
 	free(reply);
 }
 
-/* The opening of every target session (as recorded in snapshot-cm7.txt). */
-#define OPEN_SCRIPT                                                                          \
+/* The opening of every target session (as recorded in snapshot-cm7.txt),
+ * with OpenOCD's background polling on or off. */
+#define OPEN_SCRIPT_POLLING(onoff)                                                           \
 	"> list [catch {target names} h7_r] $h7_r\n"                                         \
 	"< 0 {stm32h7x.ap2 stm32h7x.cpu0 stm32h7x.cpu1}\n"                                   \
 	"> list [catch {targets \"stm32h7x.cpu0\"} h7_r] $h7_r\n"                           \
 	"< 0 {}\n"                                                                           \
+	"> list [catch {poll} h7_r] $h7_r\n"                                                 \
+	"< 0 {background polling: " onoff "\\nTAP: stm32h7x.cpu (enabled)\\n}\n"          \
 	"> list [catch {tcl_notifications on} h7_r] $h7_r\n"                                 \
 	"< 0 {}\n"
+#define OPEN_SCRIPT OPEN_SCRIPT_POLLING("on")
 #define CURSTATE(st) "> list [catch {\"stm32h7x.cpu0\" curstate} h7_r] $h7_r\n< 0 " st "\n"
 
 /* Wait for halt by notification: one curstate, the pushed halted event,
@@ -547,6 +551,65 @@ static void test_get_reg_checked_until_seen_running(void **state)
 	free(forced);
 }
 
+/* What the tool changes in an OpenOCD it shares (--openocd), it puts back:
+ * each core's vector catch as found before the first change, and
+ * background polling, which a run needs on, back off. A snapshot leaves
+ * polling off when it was off. */
+static void test_restore_what_was_found(void **state)
+{
+	(void)state;
+	struct rpc_fake *f = rpc_fake_start(
+		OPEN_SCRIPT_POLLING("off")
+		RPC("poll on", "{}")
+		RPC(CPU0 " cortex_m vector_catch", "{ hard_err: catch\\n  int_err: ignore\\n  bus_err: ignore\\n"
+						   "state_err: ignore\\n  chk_err: ignore\\n nocp_err: ignore\\n"
+						   "   mm_err: ignore\\n    reset: catch\\n}")
+		RPC(CPU0 " cortex_m vector_catch hard_err int_err bus_err state_err chk_err nocp_err mm_err", "{}")
+		RPC(CPU0 " cortex_m vector_catch none", "{}")
+		RPC(CPU0 " cortex_m vector_catch hard_err reset", "{}")
+		RPC("poll off", "{}"));
+	struct ocd_rpc *r = connect_fake(f);
+	struct target *t = NULL;
+
+	assert_int_equal(target_open(r, &t), 0);
+	assert_int_equal(target_polling_on(t), 1);
+	assert_int_equal(target_polling_on(t), 0); /* once */
+	assert_int_equal(target_vector_catch(t, TARGET_VC_FAULTS), 0);
+	assert_int_equal(target_vector_catch(t, 0), 0); /* recorded once, at the first change */
+	target_restore(t);
+	target_restore(t); /* nothing left to put back: no request */
+	target_close(t);
+	ocd_rpc_close(r);
+	finish(f);
+
+	/* polling on: nothing to switch, nothing to restore */
+	f = rpc_fake_start(OPEN_SCRIPT);
+	r = connect_fake(f);
+	assert_int_equal(target_open(r, &t), 0);
+	assert_int_equal(target_polling_on(t), 0);
+	target_restore(t);
+	target_close(t);
+	ocd_rpc_close(r);
+	finish(f);
+
+	/* the snapshot script switches polling off around its reads, and back on
+	 * only if it was on */
+	struct snapcap_plan h, run;
+	snapcap_plan(&h, SNAP_CORE_CM7, 1);
+	snapcap_plan(&run, SNAP_CORE_CM7, 0);
+	char *on = snapcap_script_state(&h, &run, CPU0);
+	h.keep_poll_off = 1;
+	char *off = snapcap_script_state(&h, &run, CPU0);
+	assert_non_null(on);
+	assert_non_null(off);
+	assert_non_null(strstr(on, "poll off;"));
+	assert_non_null(strstr(on, "poll on;"));
+	assert_non_null(strstr(off, "poll off;"));
+	assert_null(strstr(off, "poll on"));
+	free(on);
+	free(off);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -554,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_cm4_cli),
 		cmocka_unit_test(test_wait_halt_by_event),
 		cmocka_unit_test(test_get_reg_checked_until_seen_running),
+		cmocka_unit_test(test_restore_what_was_found),
 		cmocka_unit_test(test_snapcap_plan),
 		cmocka_unit_test(test_snapcap_failed_range),
 		cmocka_unit_test(test_snapcap_lazy),
