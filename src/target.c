@@ -216,7 +216,10 @@ static enum target_state target_state_from(const char *w)
 int target_state(struct target *t, enum target_state *st)
 {
 	char *res = NULL;
-	int rc = ocd_rpc_cmdf(t->rpc, &res, "%s curstate", t->word[t->cur]);
+	/* with background polling off OpenOCD's state is what it saw last: an
+	 * explicit `poll` of the current target refreshes it (same request) */
+	int rc = ocd_rpc_cmdf(t->rpc, &res, "%s%s curstate", t->poll_found == 0 && !t->poll_switched ? "poll; " : "",
+			      t->word[t->cur]);
 	*st = TARGET_STATE_UNKNOWN;
 	if (rc)
 		return rc;

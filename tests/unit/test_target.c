@@ -560,7 +560,10 @@ static void test_restore_what_was_found(void **state)
 	(void)state;
 	struct rpc_fake *f = rpc_fake_start(
 		OPEN_SCRIPT_POLLING("off")
+		/* polling off: OpenOCD's state is refreshed by an explicit poll */
+		RPC("poll; " CPU0 " curstate", "halted")
 		RPC("poll on", "{}")
+		RPC(CPU0 " curstate", "halted")
 		RPC(CPU0 " cortex_m vector_catch", "{ hard_err: catch\\n  int_err: ignore\\n  bus_err: ignore\\n"
 						   "state_err: ignore\\n  chk_err: ignore\\n nocp_err: ignore\\n"
 						   "   mm_err: ignore\\n    reset: catch\\n}")
@@ -571,9 +574,13 @@ static void test_restore_what_was_found(void **state)
 	struct ocd_rpc *r = connect_fake(f);
 	struct target *t = NULL;
 
+	enum target_state st;
 	assert_int_equal(target_open(r, &t), 0);
+	assert_int_equal(target_state(t, &st), 0);
+	assert_int_equal(st, TARGET_STATE_HALTED);
 	assert_int_equal(target_polling_on(t), 1);
 	assert_int_equal(target_polling_on(t), 0); /* once */
+	assert_int_equal(target_state(t, &st), 0);
 	assert_int_equal(target_vector_catch(t, TARGET_VC_FAULTS), 0);
 	assert_int_equal(target_vector_catch(t, 0), 0); /* recorded once, at the first change */
 	target_restore(t);
