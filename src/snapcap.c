@@ -236,21 +236,24 @@ static char *snapcap_done(struct snapcap_buf *b);
  * address 0) but an unfilled cache does (target.c). A cache OpenOCD filled,
  * maybe holding a value a debugger set and not yet written back, is never
  * re-read over. Both cache reads cost no JTAG scan. */
-static void snapcap_put_get_reg(struct snapcap_buf *b, const char *target_word, const char *const *names, size_t n,
+static void snapcap_put_names(struct snapcap_buf *b, const char *const *names, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		snapcap_put(b, "%s%s", k ? " " : "", names[k]);
+}
+
+static void snapcap_put_get_reg(struct snapcap_buf *b, const char *w, const char *const *names, size_t n,
 				int check_cache)
 {
-	for (int pass = check_cache ? 0 : 1; pass < 2; pass++) {
-		if (pass == 0)
-			snapcap_put(b, "if {[lindex [%s get_reg {pc}] 1] == 0 && [lindex [%s get_reg {xPSR}] 1] == 0} "
-				       "{%s get_reg -force {", target_word, target_word, target_word);
-		else
-			snapcap_put(b, "%s%s get_reg {", check_cache ? "} else {" : "", target_word);
-		for (size_t k = 0; k < n; k++)
-			snapcap_put(b, "%s%s", k ? " " : "", names[k]);
-		snapcap_put(b, "}");
+	if (check_cache) {
+		snapcap_put(b, "if {[lindex [%s get_reg {pc}] 1] == 0 && [lindex [%s get_reg {xPSR}] 1] == 0} "
+			       "{%s get_reg -force {", w, w, w);
+		snapcap_put_names(b, names, n);
+		snapcap_put(b, "}} else {");
 	}
-	if (check_cache)
-		snapcap_put(b, "}");
+	snapcap_put(b, "%s get_reg {", w);
+	snapcap_put_names(b, names, n);
+	snapcap_put(b, check_cache ? "}}" : "}");
 }
 
 char *snapcap_get_reg_cmd(const char *target_word, const char *const *names, size_t n, int check_cache)
