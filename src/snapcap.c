@@ -230,18 +230,18 @@ static void snapcap_put(struct snapcap_buf *b, const char *fmt, ...)
 
 static char *snapcap_done(struct snapcap_buf *b);
 
-/* The get_reg command (see snapcap.h): from OpenOCD's register cache; with
- * check_cache, again from the core when the cache shows pc = 0 and xPSR = 0,
- * which no halted core has after a debug entry (T = 0 and Thread mode at
- * address 0) but an unfilled cache does (target.c). A cache OpenOCD filled,
- * maybe holding a value a debugger set and not yet written back, is never
- * re-read over. Both cache reads cost no JTAG scan. */
 static void snapcap_put_names(struct snapcap_buf *b, const char *const *names, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
 		snapcap_put(b, "%s%s", k ? " " : "", names[k]);
 }
 
+/* The get_reg command (see snapcap.h): from OpenOCD's register cache; with
+ * check_cache, again from the core when the cache shows pc = 0 and xPSR = 0,
+ * which no halted core has after a debug entry (T = 0 and Thread mode at
+ * address 0) but an unfilled cache does (target.c). A cache OpenOCD filled,
+ * maybe holding a value a debugger set and not yet written back, is never
+ * re-read over. Both cache reads cost no JTAG scan. */
 static void snapcap_put_get_reg(struct snapcap_buf *b, const char *w, const char *const *names, size_t n,
 				int check_cache)
 {

@@ -58,6 +58,12 @@ static int target_cache_unseen(const struct target *t)
 	return (t->cache_unseen & TARGET_BIT(t->cur)) != 0;
 }
 
+/* OpenOCD's background polling is off now (found so, not switched on) */
+static int target_polling_off(const struct target *t)
+{
+	return t->poll_found == 0 && !t->poll_switched;
+}
+
 static double target_now_ms(void)
 {
 	struct timespec ts;
@@ -218,7 +224,7 @@ int target_state(struct target *t, enum target_state *st)
 	char *res = NULL;
 	/* with background polling off OpenOCD's state is what it saw last: an
 	 * explicit `poll` of the current target refreshes it (same request) */
-	int rc = ocd_rpc_cmdf(t->rpc, &res, "%s%s curstate", t->poll_found == 0 && !t->poll_switched ? "poll; " : "",
+	int rc = ocd_rpc_cmdf(t->rpc, &res, "%s%s curstate", target_polling_off(t) ? "poll; " : "",
 			      t->word[t->cur]);
 	*st = TARGET_STATE_UNKNOWN;
 	if (rc)
@@ -708,7 +714,7 @@ int target_snapshot(struct target *t, struct snapshot *s)
 	halted.check_cache = target_cache_unseen(t);
 	/* the script switches polling off around its reads, then back on, or
 	 * leaves it off when OpenOCD's polling is off (found so, not switched on) */
-	halted.keep_poll_off = t->poll_found == 0 && !t->poll_switched;
+	halted.keep_poll_off = target_polling_off(t);
 	char *script = snapcap_script_state(&halted, &running, t->word[t->cur]);
 	if (!script)
 		return H7_ERROR_NO_MEM;
